@@ -1,0 +1,68 @@
+/**
+ * Analysis (parse + extract + analyse + decide, no I/O) against mailparser's bare simpleParser on
+ * the same messages in the same run. Target: analysis median ≤ 1.5× the bare parse.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { simpleParser } from 'mailparser';
+import { loadCallProfile } from '#core/call-profile.ts';
+import { processMessage } from '#core/process-message.ts';
+import { CORPUS, MAIL_FIXTURES, corpusPresent, filesBelow } from '#test/helpers/fixtures.ts';
+
+const profile = loadCallProfile('wsis-2025');
+const now = new Date('2025-09-15T10:00:00Z');
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+async function time(fn: () => Promise<unknown>, rounds: number): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const start = performance.now();
+    await fn();
+    samples.push(performance.now() - start);
+  }
+  return median(samples);
+}
+
+/** Per message: the median of several rounds each; then the median and the sum over messages. */
+async function compare(label: string, messages: Buffer[], rounds: number): Promise<void> {
+  // Warm both paths first so lazy loads and JIT do not land on one side only.
+  for (const raw of messages.slice(0, 20)) {
+    await simpleParser(raw);
+    await processMessage(raw, { profile, now });
+  }
+  const parse: number[] = [];
+  const analysis: number[] = [];
+  for (const raw of messages) {
+    // Alternate the order per message so neither side always runs on a warmer cache.
+    parse.push(await time(() => simpleParser(raw), rounds));
+    analysis.push(await time(() => processMessage(raw, { profile, now }), rounds));
+  }
+  const sum = (v: number[]) => v.reduce((a, b) => a + b, 0);
+  const ratio = median(analysis) / median(parse);
+  console.log(
+    `${label}: ${messages.length} messages, ${rounds} rounds each\n` +
+      `  simpleParser  median ${median(parse).toFixed(3)} ms   total ${sum(parse).toFixed(1)} ms\n` +
+      `  analysis      median ${median(analysis).toFixed(3)} ms   total ${sum(analysis).toFixed(1)} ms\n` +
+      `  ratio (median) ${ratio.toFixed(2)}×   ratio (total) ${(sum(analysis) / sum(parse)).toFixed(2)}×   target ≤ 1.5× ${ratio <= 1.5 ? 'met' : 'NOT met'}`,
+  );
+}
+
+export async function benchPipeline(): Promise<void> {
+  const typical = filesBelow(MAIL_FIXTURES)
+    .map((f) => readFileSync(join(MAIL_FIXTURES, f)))
+    .filter((raw) => raw.length >= 1024);
+  await compare('typical report emails (test/fixtures/mail)', typical, 15);
+  if (corpusPresent) {
+    await compare('real-world corpus (../shared/corpus/real-world)', filesBelow(CORPUS).map((f) => readFileSync(join(CORPUS, f))), 3);
+  } else {
+    console.log('real-world corpus: skipped, ../shared/corpus/real-world is not present');
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await benchPipeline();

@@ -1,0 +1,12 @@
+/** `npm run bench`: every benchmark, each in its own process so memory and start-up figures are clean. */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const benches = ['pipeline.ts', 'documents.ts', 'analysis.ts', 'memory.ts'];
+let failed = false;
+for (const file of benches) {
+  console.log(`\n== ${file}`);
+  const result = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL(file, import.meta.url))], { stdio: 'inherit' });
+  failed ||= result.status !== 0;
+}
+process.exitCode = failed ? 1 : 0;

@@ -1,0 +1,22 @@
+import { Command, CommanderError } from 'commander';
+import { processCommand } from './process.ts';
+
+/** Exit status 2 for every usage error, as the contract says (commander's own default is 1). */
+export const USAGE_ERROR = 2;
+
+const program = new Command('intake')
+  .description('Report intake: analyse, send and query emailed reports')
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => write(text) });
+
+program.addCommand(processCommand());
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : USAGE_ERROR;
+  } else {
+    throw error;
+  }
+}

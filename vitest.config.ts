@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    // In CI the summary also closes with a plain "N passed, N failed" line (see test/helpers/summary-reporter.ts).
+    reporters: process.env.CI ? ['default', './test/helpers/summary-reporter.ts'] : ['default'],
+  },
+});
