@@ -51,6 +51,7 @@ async function expand(path: string): Promise<string[]> {
 
 export function processCommand(): Command {
   return new Command('process')
+    .exitOverride()
     .description('Analyse raw messages (.eml) offline, exactly as the deployed pipeline decides; nothing is stored or sent')
     .argument('<files...>', '.eml files, or directories of them')
     .option('--json', 'one JSON object per file (JSON Lines)')

@@ -105,8 +105,9 @@ async function locateReport(message: MailMessage, depth: number): Promise<Locate
     if (rich.ok) body = reportFromPlainText(rich.text);
   }
   const bodyWords = countWords(body.text);
-  const coverNote = bodyWords < COVER_NOTE_MAX_WORDS || (findActionLines(body.text).length === 0 && findLinks(body.linkText).length === 0);
-  if (candidates.length === 0 || !coverNote) {
+  const isCoverNote = (): boolean =>
+    bodyWords < COVER_NOTE_MAX_WORDS || (findActionLines(body.text).length === 0 && findLinks(body.linkText).length === 0);
+  if (candidates.length === 0 || !isCoverNote()) {
     return { body, source: 'body', finding: bodyWords > 0 ? 'text' : 'empty' };
   }
   let firstFailure: { filename: string; reason: string } | null = null;

@@ -17,9 +17,10 @@ export interface BodyReport {
 /** A body shorter than this, next to an attached document or a forwarded message, is a cover note. */
 export const COVER_NOTE_MAX_WORDS = 60;
 
-// Lines that open a quoted reply ("On … wrote:") in the languages reports come in.
-const REPLY_HEADER =
-  /^(?:On\b.{1,250}\bwrote:|Le\b.{1,250}\ba écrit ?:|El\b.{1,250}\bescribió:|Vào\b.{1,250}\bđã viết:|Vao\b.{1,250}\bda viet:|Am\b.{1,250}\bschrieb\b.{0,40}:|Em\b.{1,250}\bescreveu:|.{1,250}\bнаписал[а]?:|.{1,250}\bكتب:|在.{1,250}写道[：:]|.{1,250}\bwrote:)\s*$/iu;
+// A line that opens a quoted reply ends with the client's verb ("On … wrote:", "Le … a écrit :"…).
+const REPLY_VERB_END = /(?:\bwrote|\ba écrit ?|\bescribió|\bđã viết|\bda viet|\bschrieb\b[^:]{0,60}|\bescreveu|\bнаписала?|كتب|写道)\s*[:：]\s*$/iu;
+// …and starts with the client's opener; without one, a quoted line must follow to be sure.
+const REPLY_OPENER = /^\s*(?:On|Le|El|Vào|Vao|Am|Em|在)\s/iu;
 // Separators mail clients put above an enclosed original or forwarded message.
 const ORIGINAL_SEPARATOR =
   /^\s*-{2,}\s*(?:Original Message|Message d'origine|Mensaje original|Mensagem original|Ursprüngliche Nachricht|Исходное сообщение|Thư gốc)\s*-{2,}\s*$/iu;
@@ -34,18 +35,30 @@ const UNDERSCORE_RULE = /^_{20,}\s*$/;
 
 type Cut = { readonly index: number; readonly forward: boolean; readonly skipHeaders: boolean };
 
+const nextNonEmpty = (lines: readonly string[], from: number): string => lines.slice(from, from + 3).find((l) => l.trim() !== '') ?? '';
+
+function isReplyHeader(line: string, following: string): boolean {
+  return REPLY_VERB_END.test(line.slice(-120)) && (REPLY_OPENER.test(line) || /^\s*>/.test(following));
+}
+
 /** Finds where the sender's own text ends: the first quote opener, original or forward marker. */
 function findCut(lines: readonly string[]): Cut | null {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? '';
-    if (FORWARD_SEPARATOR.test(line)) return { index: i, forward: true, skipHeaders: true };
-    if (ORIGINAL_SEPARATOR.test(line)) return { index: i, forward: false, skipHeaders: true };
-    if (UNDERSCORE_RULE.test(line) && OUTLOOK_FROM.test(lines[i + 1] ?? '')) return { index: i, forward: false, skipHeaders: true };
-    if (OUTLOOK_FROM.test(line) && lines.slice(i + 1, i + 5).some((l) => OUTLOOK_SENT.test(l))) {
-      return { index: i, forward: false, skipHeaders: true };
+    // Cheap guards first: every marker holds a colon or starts with a dash, underscore or letter run.
+    const hasColon = line.includes(':') || line.includes('：');
+    if (/^\s*[-_]/.test(line) || (hasColon && line.length < 120)) {
+      if (FORWARD_SEPARATOR.test(line)) return { index: i, forward: true, skipHeaders: true };
+      if (ORIGINAL_SEPARATOR.test(line)) return { index: i, forward: false, skipHeaders: true };
+      if (UNDERSCORE_RULE.test(line) && OUTLOOK_FROM.test(lines[i + 1] ?? '')) return { index: i, forward: false, skipHeaders: true };
+      if (OUTLOOK_FROM.test(line) && lines.slice(i + 1, i + 5).some((l) => OUTLOOK_SENT.test(l))) {
+        return { index: i, forward: false, skipHeaders: true };
+      }
     }
+    if (hasColon && isReplyHeader(line, nextNonEmpty(lines, i + 1))) return { index: i, forward: false, skipHeaders: false };
     // Gmail wraps long "On … wrote:" lines in two.
-    if (REPLY_HEADER.test(line) || (line.length > 0 && REPLY_HEADER.test(`${line} ${lines[i + 1] ?? ''}`) && !REPLY_HEADER.test(lines[i + 1] ?? ''))) {
+    const next = lines[i + 1] ?? '';
+    if (REPLY_OPENER.test(line) && (next.includes(':') || next.includes('：')) && isReplyHeader(`${line} ${next}`, nextNonEmpty(lines, i + 2))) {
       return { index: i, forward: false, skipHeaders: false };
     }
   }
