@@ -3,25 +3,12 @@ import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { CallProfileError, DEFAULT_CALL_ID, loadCallProfile, type CallProfile } from '#core/call-profile.ts';
 import { processMessage } from '#core/process-message.ts';
-import type { ReportAnalysis } from '#core/types.ts';
+import { decisionOf, type ReportAnalysis } from '#core/types.ts';
 import { formatTable, sanitizeForTerminal } from './table.ts';
 
-/** The contract's `process` output: exactly these fields, in this order. */
-export function toProcessResult(file: string, a: ReportAnalysis) {
-  return {
-    file,
-    status: a.status,
-    problems: a.problems.map(({ code, severity, message }) => ({ code, severity, message })),
-    wordCount: a.wordCount,
-    wordLimit: a.wordLimit,
-    language: a.language,
-    actionLines: a.actionLines,
-    links: a.links,
-    source: a.source,
-    late: a.late,
-    country: a.country,
-    organization: a.organization,
-  };
+/** The contract's `process` output: the file, then the decision's fields in contract order. */
+export function toProcessResult(file: string, analysis: ReportAnalysis) {
+  return { file, ...decisionOf(analysis) };
 }
 
 function parseInstant(value: string): Date {

@@ -95,8 +95,8 @@ export type DocumentText =
   | { readonly ok: true; readonly text: string }
   | { readonly ok: false; readonly reason: string };
 
-/** The decision on one message: the contract's `process` fields (but `file`) plus what storage needs. */
-export interface ReportAnalysis {
+/** The contract's `process` fields (but `file`): the decision on one message, as every interface shows it. */
+export interface Decision {
   readonly status: Status;
   readonly problems: readonly Problem[];
   readonly wordCount: number;
@@ -110,7 +110,27 @@ export interface ReportAnalysis {
   readonly late: boolean;
   readonly country: string | null;
   readonly organization: string | null;
+}
 
+/** The contract's field order, for output that must keep it. */
+export function decisionOf(d: Decision): Decision {
+  return {
+    status: d.status,
+    problems: d.problems.map(({ code, severity, message }) => ({ code, severity, message })),
+    wordCount: d.wordCount,
+    wordLimit: d.wordLimit,
+    language: d.language,
+    actionLines: d.actionLines,
+    links: d.links,
+    source: d.source,
+    late: d.late,
+    country: d.country,
+    organization: d.organization,
+  };
+}
+
+/** The decision plus what storage and the acknowledgment need. */
+export interface ReportAnalysis extends Decision {
   readonly callId: string;
   /** The report text that was judged (NFC), empty when none. */
   readonly reportText: string;
