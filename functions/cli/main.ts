@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { processCommand } from './process.ts';
+import { reportsCommand } from './reports.ts';
 
 /** Exit status 2 for every usage error, as the contract says (commander's own default is 1). */
 export const USAGE_ERROR = 2;
@@ -10,6 +11,7 @@ const program = new Command('intake')
   .configureOutput({ outputError: (text, write) => write(text) });
 
 program.addCommand(processCommand());
+program.addCommand(reportsCommand());
 
 try {
   await program.parseAsync(process.argv);

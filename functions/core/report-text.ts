@@ -38,7 +38,9 @@ type Cut = { readonly index: number; readonly forward: boolean; readonly skipHea
 const nextNonEmpty = (lines: readonly string[], from: number): string => lines.slice(from, from + 3).find((l) => l.trim() !== '') ?? '';
 
 function isReplyHeader(line: string, following: string): boolean {
-  return REPLY_VERB_END.test(line.slice(-120)) && (REPLY_OPENER.test(line) || /^\s*>/.test(following));
+  const end = line.trimEnd();
+  if (!end.endsWith(':') && !end.endsWith('：')) return false;
+  return REPLY_VERB_END.test(end.slice(-120)) && (REPLY_OPENER.test(line) || /^\s*>/.test(following));
 }
 
 /** Finds where the sender's own text ends: the first quote opener, original or forward marker. */
