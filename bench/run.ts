@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const benches = ['pipeline.ts', 'documents.ts', 'analysis.ts', 'memory.ts'];
+const benches = ['pipeline.ts', 'documents.ts', 'analysis.ts', 'memory.ts', 'local-stack.ts', 'staff.ts'];
 let failed = false;
 for (const file of benches) {
   console.log(`\n== ${file}`);

@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { processCommand } from './process.ts';
 import { reportsCommand } from './reports.ts';
+import { sendCommand } from './send.ts';
+import { startCommand } from './start.ts';
 
 /** Exit status 2 for every usage error, as the contract says (commander's own default is 1). */
 export const USAGE_ERROR = 2;
@@ -12,6 +14,8 @@ const program = new Command('intake')
 
 program.addCommand(processCommand());
 program.addCommand(reportsCommand());
+program.addCommand(startCommand());
+program.addCommand(sendCommand());
 
 try {
   await program.parseAsync(process.argv);
