@@ -5,7 +5,7 @@
  * characters (no CRLF injection), message ids must look like message ids, HTML is escaped.
  */
 import MailComposer from 'nodemailer/lib/mail-composer';
-import type { CallProfile } from './call-profile.ts';
+import { deadlineLabel, type CallProfile } from './call-profile.ts';
 import type { AckSkipReason, ReportRecord } from './record.ts';
 import type { Problem, ReportAnalysis, ReportProblemCode } from './types.ts';
 
@@ -80,7 +80,7 @@ export function composeAcknowledgment(report: AcknowledgedReport, context: AckCo
   const subjectBase = firstChars(singleLine(report.subject), MAX_SUBJECT_CHARS) || t.subjectFallback;
   const subject = /^re\s*:/i.test(subjectBase) ? subjectBase : `Re: ${subjectBase}`;
 
-  const content = contentOf(report, context, t);
+  const content = contentOf(report, context, t, deadlineLabel(profile, language));
   return {
     from: context.from,
     to: { name: firstChars(singleLine(report.fromName ?? ''), MAX_NAME_CHARS), address: report.from },
@@ -172,14 +172,14 @@ interface Content {
   readonly next: string;
 }
 
-function contentOf(report: AcknowledgedReport, context: AckContext, t: Texts): Content {
+function contentOf(report: AcknowledgedReport, context: AckContext, t: Texts, deadline: string): Content {
   const { profile } = context;
   const limit = report.wordLimit;
   const file = report.source.startsWith('attachment:') ? singleLine(report.source.slice('attachment:'.length)) : '';
   const problemText = (problem: Problem): string => {
     const localized = t.problems[problem.code as ReportProblemCode];
     return localized
-      ? localized({ words: report.wordCount, limit, deadline: profile.deadlineLabel, file, detail: singleLine(problem.message) })
+      ? localized({ words: report.wordCount, limit, deadline, file, detail: singleLine(problem.message) })
       : singleLine(problem.message);
   };
   const shownLinks = report.links.slice(0, MAX_LISTED_LINKS).map(singleLine);
@@ -193,7 +193,7 @@ function contentOf(report: AcknowledgedReport, context: AckContext, t: Texts): C
       [t.labels.actionLines, report.actionLines.length > 0 ? report.actionLines.join(', ') : t.noneFound],
       [t.labels.links, shownLinks.length > 0 ? [...shownLinks, ...(moreLinks > 0 ? [t.moreLinks(moreLinks)] : [])] : t.noneFound],
       [t.labels.reference, context.reportId],
-      [t.labels.deadline, singleLine(profile.deadlineLabel)],
+      [t.labels.deadline, singleLine(deadline)],
     ],
     errors: report.problems.filter((p) => p.severity === 'error').map(problemText),
     warnings: report.problems.filter((p) => p.severity === 'warning').map(problemText),

@@ -15,8 +15,8 @@ const callProfileSchema = z
     recipient: z.email(),
     /** ISO-8601 instant with its offset: the last moment a report counts as on time. */
     deadline: z.iso.datetime({ offset: true }),
-    /** How the deadline is told to senders, with its time zone. */
-    deadlineLabel: z.string().min(1),
+    /** How the deadline is told to senders, with its time zone, in each acknowledgment language. */
+    deadlineLabel: z.record(z.string().regex(/^[a-z]{2}$/), z.string().min(1)),
     wordLimit: z.number().int().positive(),
     errors: z.array(problemCode),
     warnings: z.array(problemCode),
@@ -31,6 +31,10 @@ const callProfileSchema = z
   .refine((p) => p.acknowledgmentLanguages.includes(p.defaultLanguage), {
     message: 'defaultLanguage must be one of acknowledgmentLanguages',
     path: ['defaultLanguage'],
+  })
+  .refine((p) => ['en', ...p.acknowledgmentLanguages].every((language) => p.deadlineLabel[language]), {
+    message: 'deadlineLabel needs an entry for English (problem messages) and each acknowledgment language',
+    path: ['deadlineLabel'],
   });
 
 export type CallProfileInput = z.input<typeof callProfileSchema>;
@@ -65,6 +69,11 @@ export function loadCallProfile(id: string = DEFAULT_CALL_ID, overrides: { recip
     throw new CallProfileError(`Unknown call "${id}". Known calls: ${Object.keys(bundled).join(', ')}`);
   }
   return parseCallProfile({ ...(data as object), ...(overrides.recipient ? { recipient: overrides.recipient } : {}) });
+}
+
+/** The deadline as told in this language (English when the call has no such label). */
+export function deadlineLabel(profile: CallProfile, language: string): string {
+  return profile.deadlineLabel[language] ?? profile.deadlineLabel.en ?? profile.deadline.toISOString();
 }
 
 /** How a report problem counts under this call, or null when the call does not check it. */

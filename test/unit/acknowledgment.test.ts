@@ -130,7 +130,7 @@ describe('acknowledgment message', () => {
     expect(mail.text).toContain('Action Lines found: C3, C4');
     expect(mail.text).toContain('https://lagoslibrary.ng.example/wsis-2025');
     expect(mail.text).toContain(`Reference: ${context.reportId}`);
-    expect(mail.text).toContain(profile.deadlineLabel);
+    expect(mail.text).toContain(profile.deadlineLabel.en);
     expect(mail.text).not.toContain('A report that meets the call contains:');
   });
 
@@ -227,6 +227,8 @@ describe('languages', () => {
     expect(mail.text).toContain(tooLong);
     expect(mail.html).toContain(`lang="${language}"`);
     expect(headerBlock(raw)).toContain(`Content-Language: ${language}`);
+    // The deadline is told in the same language, from the call profile.
+    expect(mail.text).toContain(profile.deadlineLabel[language]!);
   });
 
   it('answers in English when the report language is not offered or unknown', async () => {

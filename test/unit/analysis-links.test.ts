@@ -51,29 +51,6 @@ describe('findLinks', () => {
     expect(findLinks(text)).toEqual(['https://b.example.org/x', 'https://a.example.org/']);
   });
 
-  it('takes http(s) link targets from the HTML, after the links written in the text', () => {
-    const html = [
-      '<p>Report <a href="https://example.org/report?year=2025&amp;lang=vi">here</a>,',
-      "<a href='http://library.example.org/plan'>plan</a>, <A HREF=https://example.org/unquoted>x</A>",
-      '<a href="mailto:reports@example.org">mail</a> <a href="javascript:alert(1)">js</a>',
-      '<img src="cid:image001.png@01DA"> <a href="cid:part1">cid</a> <a href="/relative/path">rel</a>',
-      '<a href="https://www.knls.ac.ke/digital-collections">again</a> <a href=" https://example.org/spaced ">sp</a></p>',
-    ].join('\n');
-    const text = 'Our collections: https://www.knls.ac.ke/digital-collections';
-    expect(findLinks(text, html)).toEqual([
-      'https://www.knls.ac.ke/digital-collections',
-      'https://example.org/report?year=2025&lang=vi',
-      'http://library.example.org/plan',
-      'https://example.org/unquoted',
-      'https://example.org/spaced',
-    ]);
-  });
-
-  it('treats an absent HTML body like none', () => {
-    expect(findLinks('www.example.org', null)).toEqual(['http://www.example.org']);
-    expect(findLinks('no links here', undefined)).toEqual([]);
-  });
-
   // mailparser once shipped a linkify regular expression that took minutes on crafted input.
   it.each([
     ['one unterminated link full of brackets', 'http://a' + ')'.repeat(1_000_000)],
@@ -86,20 +63,19 @@ describe('findLinks', () => {
     ['spaces between halves', 'http'.repeat(125_000) + ' '.repeat(500_000)],
   ])('stays linear on a 1 MB adversarial text: %s', (_name, text) => {
     const started = performance.now();
-    findLinks(text, `<a href="${text}">`);
-    findLinks('x', 'href='.repeat(200_000) + 'href="' + ' '.repeat(1_000_000));
+    findLinks(text);
     // Generous bound for a shared machine: the quadratic versions take minutes.
     expect(performance.now() - started).toBeLessThan(3000);
   });
 
-  it('never throws on arbitrary text and HTML, and returns only absolute http(s) links', () => {
+  it('never throws on arbitrary text, and returns only absolute http(s) links', () => {
     const anyText = fc.string({ unit: fc.integer({ min: 0, max: 0x10ffff }).map((codePoint) => String.fromCodePoint(codePoint)), maxLength: 120 });
     const linkish = fc
-      .array(fc.constantFrom('http://', 'https://', 'www.', 'href="', "href='", 'href=', '"', '>', '(', ')', '.', 'a', '例', ' ', '&amp;', '&#x41;', '&#99999999;', '@'), { maxLength: 40 })
+      .array(fc.constantFrom('http://', 'https://', 'www.', '"', '>', '(', ')', '.', 'a', '例', ' ', '&amp;', '@', '،', '。'), { maxLength: 40 })
       .map((parts) => parts.join(''));
     fc.assert(
-      fc.property(fc.oneof(anyText, linkish), fc.option(fc.oneof(anyText, linkish)), (text, html) => {
-        return findLinks(text, html).every((link) => /^https?:\/\/\S/i.test(link));
+      fc.property(fc.oneof(anyText, linkish), (text) => {
+        return findLinks(text).every((link) => /^https?:\/\/\S/i.test(link));
       }),
       { numRuns: 2000 },
     );

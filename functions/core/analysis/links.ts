@@ -1,7 +1,7 @@
 /**
- * Absolute http(s) links in a report: written in the text (including bare "www." addresses, which
- * are returned as "http://www.…" so that every result is absolute) and, when the report came as
- * HTML, the targets of its links. Linear time: each regular expression below has one greedy class
+ * Absolute http(s) links in a report, as written in the text (including bare "www." addresses, which
+ * are returned as "http://www.…" so that every result is absolute). An HTML report's link targets
+ * reach here written into its text (report-text.ts). Linear time: each regular expression below has one greedy class
  * and no nested quantifier, and trimming walks each match once.
  */
 
@@ -10,8 +10,6 @@
 // CJK punctuation), or the end; trailing punctuation is trimmed afterwards.
 const TEXT_LINK =
   /(?<![\p{L}\p{N}@./:_-])(?:https?:\/\/|www\.)[^\s<>"`{}|\\^«»“”‘’\u3000-\u303f\uff01\uff08\uff09\uff0c\uff1a\uff1b\uff1f]+/giu;
-
-const HREF = /\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/gi;
 
 // Latin, Arabic (، ؛ ؟ ۔) and CJK sentence punctuation.
 const TRAILING_PUNCTUATION = new Set(['.', ',', ';', ':', '!', '?', "'", '"', '»', '…', '\u060c', '\u061b', '\u061f', '\u06d4', '。', '，', '、', '；', '：', '！', '？']);
@@ -52,16 +50,6 @@ function absolute(written: string): string | null {
   return /^www\.[\p{L}\p{N}]/iu.test(written) ? `http://${written}` : null;
 }
 
-const ENTITIES: Readonly<Record<string, string>> = { amp: '&', quot: '"', apos: "'", lt: '<', gt: '>' };
-
-function decodeAttribute(value: string): string {
-  return value.replace(/&(?:#x([0-9a-f]{1,6})|#([0-9]{1,7})|(amp|quot|apos|lt|gt));/gi, (entity, hex?: string, decimal?: string, name?: string) => {
-    if (name !== undefined) return ENTITIES[name.toLowerCase()] ?? entity;
-    const codePoint = hex !== undefined ? Number.parseInt(hex, 16) : Number(decimal);
-    return codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : entity;
-  });
-}
-
 /** Key under which two spellings of the same link count as one (scheme, host case, final slash). */
 function identity(link: string): string {
   const withoutScheme = link.slice(link.indexOf('://') + 3);
@@ -71,7 +59,7 @@ function identity(link: string): string {
   return host.toLowerCase() + rest.replace(/\/$/, '');
 }
 
-export function findLinks(text: string, html?: string | null): string[] {
+export function findLinks(text: string): string[] {
   const links: string[] = [];
   const seen = new Set<string>();
   const add = (link: string | null): void => {
@@ -84,11 +72,5 @@ export function findLinks(text: string, html?: string | null): string[] {
 
   for (const match of text.matchAll(TEXT_LINK)) add(absolute(trimTrailing(match[0])));
 
-  if (html) {
-    for (const match of html.matchAll(HREF)) {
-      const target = decodeAttribute(match[1] ?? match[2] ?? match[3] ?? '').trim();
-      if (/^https?:\/\//i.test(target)) add(absolute(target));
-    }
-  }
   return links;
 }
