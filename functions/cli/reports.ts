@@ -47,12 +47,7 @@ export function processIo(): StaffIo {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
-    connect: (options) => {
-      // Under Node 20 the SDK prints a paragraph about its 2027 support policy on every run: noise
-      // in front of every staff command's output. AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=false brings it back.
-      process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-      return connect(options, process.env);
-    },
+    connect: (options) => connect(options, process.env),
     now: () => new Date(),
     setExitCode: (code) => {
       process.exitCode = code;

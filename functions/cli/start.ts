@@ -69,8 +69,6 @@ export function startCommand(): Command {
     .exitOverride()
     .description('Run the whole pipeline on this machine: an SMTP intake with S3, DynamoDB and SES stand-ins (Ctrl-C stops it)')
     .action(async () => {
-      // Under Node 20 the SDK prints a paragraph about its support policy: noise in front of the stack's output.
-      process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
       // Loaded here: the emulators are not needed by the other commands.
       const { LocalStackError, startLocalStack } = await import('../../infra/local/stack.ts');
       const { SES_MAX_MESSAGE_BYTES } = await import('../../infra/local/smtp-intake.ts');
