@@ -1,5 +1,5 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { CallProfileError, DEFAULT_CALL_ID, loadCallProfile, type CallProfile } from '#core/call-profile.ts';
 import { processMessage } from '#core/process-message.ts';
@@ -65,20 +65,20 @@ export function processCommand(): Command {
     });
 }
 
+/** A table of the decisions (the file name last, so the columns that matter are never cut), then each file's problems in full. */
 function renderResults(results: ReturnType<typeof toProcessResult>[]): string {
   const rows = results.map((r) => [
-    r.file,
     r.status,
     `${r.wordCount}/${r.wordLimit}`,
     r.language,
     r.actionLines.join(' ') || '-',
     String(r.links.length),
-    r.problems.map((p) => (p.severity === 'warning' ? `(${p.code})` : p.code)).join(' ') || '-',
+    basename(r.file),
   ]);
-  const table = formatTable(['FILE', 'STATUS', 'WORDS', 'LANG', 'ACTION LINES', 'LINKS', 'PROBLEMS (warnings)'], rows);
+  const table = formatTable(['STATUS', 'WORDS', 'LANG', 'ACTION LINES', 'LINKS', 'FILE'], rows);
   const details = results
     .filter((r) => r.problems.length > 0)
-    .map((r) => `\n${sanitizeForTerminal(r.file)}\n${r.problems.map((p) => `  ${p.severity === 'error' ? '✗' : '!'} ${sanitizeForTerminal(p.message)}`).join('\n')}`)
+    .map((r) => `\n${sanitizeForTerminal(r.file)}\n${r.problems.map((p) => `  ${p.severity === 'error' ? '✗' : '!'} ${p.code}: ${sanitizeForTerminal(p.message)}`).join('\n')}`)
     .join('\n');
   return `${table}\n${details}\n`;
 }
