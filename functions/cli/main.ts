@@ -5,7 +5,7 @@ import { sendCommand } from './send.ts';
 import { startCommand } from './start.ts';
 
 /** Exit status 2 for every usage error, as the contract says (commander's own default is 1). */
-export const USAGE_ERROR = 2;
+const USAGE_ERROR = 2;
 
 const program = new Command('intake')
   .description('Report intake: analyse, send and query emailed reports')

@@ -7,7 +7,7 @@ import { decisionOf, type ReportAnalysis } from '#core/types.ts';
 import { formatTable, sanitizeForTerminal } from './table.ts';
 
 /** The contract's `process` output: the file, then the decision's fields in contract order. */
-export function toProcessResult(file: string, analysis: ReportAnalysis) {
+function toProcessResult(file: string, analysis: ReportAnalysis) {
   return { file, ...decisionOf(analysis) };
 }
 

@@ -37,8 +37,6 @@ const callProfileSchema = z
     path: ['deadlineLabel'],
   });
 
-export type CallProfileInput = z.input<typeof callProfileSchema>;
-
 export interface CallProfile extends Omit<z.output<typeof callProfileSchema>, 'deadline'> {
   readonly deadline: Date;
 }
@@ -69,6 +67,11 @@ export function loadCallProfile(id: string = DEFAULT_CALL_ID, overrides: { recip
     throw new CallProfileError(`Unknown call "${id}". Known calls: ${Object.keys(bundled).join(', ')}`);
   }
   return parseCallProfile({ ...(data as object), ...(overrides.recipient ? { recipient: overrides.recipient } : {}) });
+}
+
+/** Whether a message received at this time missed the call's deadline. */
+export function isLate(profile: CallProfile, receivedAt: Date): boolean {
+  return receivedAt.getTime() > profile.deadline.getTime();
 }
 
 /** The deadline as told in this language (English when the call has no such label). */

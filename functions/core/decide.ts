@@ -2,7 +2,7 @@
  * From the facts found in a message to the decision: which problems the sender must act on,
  * each with an English message that says what to do, and the resulting status.
  */
-import { deadlineLabel, severityOf, type CallProfile } from './call-profile.ts';
+import { deadlineLabel, isLate, severityOf, type CallProfile } from './call-profile.ts';
 import type { ActionLine, IgnoreReason, Problem, ReportProblemCode, Status } from './types.ts';
 import type { RequiredParts } from './analysis/parts.ts';
 
@@ -67,7 +67,7 @@ function reportProblemMessages(profile: CallProfile, facts: DecisionFacts): Part
     found.missing_future_actions =
       'We could not find your planned future actions at regional or international level. Add a sentence or a heading such as "Future actions".';
   }
-  if (facts.receivedAt.getTime() > profile.deadline.getTime()) {
+  if (isLate(profile, facts.receivedAt)) {
     found.late = `The report arrived on ${facts.receivedAt.toISOString().slice(0, 10)}, after the deadline (${deadlineLabel(profile, 'en')}). It is recorded; the editors decide whether it can still be included.`;
   }
   return found;

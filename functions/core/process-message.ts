@@ -10,7 +10,7 @@ import { findLinks } from './analysis/links.ts';
 import { findOrigin } from './analysis/origin.ts';
 import { findRequiredParts } from './analysis/parts.ts';
 import { countWords } from './analysis/words.ts';
-import type { CallProfile } from './call-profile.ts';
+import { isLate, type CallProfile } from './call-profile.ts';
 import { ignoreReasons, sesReceiptFromHeaders } from './classify.ts';
 import { decide, type ReportFinding } from './decide.ts';
 import { COVER_NOTE_MAX_WORDS, reportFromHtml, reportFromPlainText, type BodyReport } from './report-text.ts';
@@ -170,7 +170,7 @@ export async function processMessage(raw: Uint8Array, options: ProcessOptions): 
     actionLines,
     links,
     source: located.source,
-    late: receivedAt.getTime() > profile.deadline.getTime(),
+    late: isLate(profile, receivedAt),
     country: origin.country,
     organization: origin.organization,
     callId: profile.id,

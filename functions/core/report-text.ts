@@ -33,7 +33,7 @@ const HEADER_FIELD = /^\s*(?:\*\s*)?[\p{L}][\p{L} -]{0,24}\s*:\s*/u;
 const SIGNATURE_DELIMITER = /^-- ?$/;
 const UNDERSCORE_RULE = /^_{20,}\s*$/;
 
-type Cut = { readonly index: number; readonly forward: boolean; readonly skipHeaders: boolean };
+type Cut = { readonly index: number; readonly forward: boolean };
 
 const nextNonEmpty = (lines: readonly string[], from: number): string => lines.slice(from, from + 3).find((l) => l.trim() !== '') ?? '';
 
@@ -50,18 +50,18 @@ function findCut(lines: readonly string[]): Cut | null {
     // Cheap guards first: every marker holds a colon or starts with a dash, underscore or letter run.
     const hasColon = line.includes(':') || line.includes('：');
     if (/^\s*[-_]/.test(line) || (hasColon && line.length < 120)) {
-      if (FORWARD_SEPARATOR.test(line)) return { index: i, forward: true, skipHeaders: true };
-      if (ORIGINAL_SEPARATOR.test(line)) return { index: i, forward: false, skipHeaders: true };
-      if (UNDERSCORE_RULE.test(line) && OUTLOOK_FROM.test(lines[i + 1] ?? '')) return { index: i, forward: false, skipHeaders: true };
+      if (FORWARD_SEPARATOR.test(line)) return { index: i, forward: true };
+      if (ORIGINAL_SEPARATOR.test(line)) return { index: i, forward: false };
+      if (UNDERSCORE_RULE.test(line) && OUTLOOK_FROM.test(lines[i + 1] ?? '')) return { index: i, forward: false };
       if (OUTLOOK_FROM.test(line) && lines.slice(i + 1, i + 5).some((l) => OUTLOOK_SENT.test(l))) {
-        return { index: i, forward: false, skipHeaders: true };
+        return { index: i, forward: false };
       }
     }
-    if (hasColon && isReplyHeader(line, nextNonEmpty(lines, i + 1))) return { index: i, forward: false, skipHeaders: false };
+    if (hasColon && isReplyHeader(line, nextNonEmpty(lines, i + 1))) return { index: i, forward: false };
     // Gmail wraps long "On … wrote:" lines in two.
     const next = lines[i + 1] ?? '';
     if (REPLY_OPENER.test(line) && (next.includes(':') || next.includes('：')) && isReplyHeader(`${line} ${next}`, nextNonEmpty(lines, i + 2))) {
-      return { index: i, forward: false, skipHeaders: false };
+      return { index: i, forward: false };
     }
   }
   return null;

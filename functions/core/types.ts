@@ -1,4 +1,4 @@
-/** Plain data shared by every stage of the analysis. No behaviour lives here. */
+/** Plain data shared by every stage of the analysis, and the one function that orders the contract fields. */
 
 export type Status = 'accepted' | 'needs_revision' | 'ignored';
 export type Severity = 'error' | 'warning';

@@ -33,10 +33,6 @@ const PARSER_OPTIONS: SimpleParserOptions = {
   maxChildNodes: MAIL_LIMITS.maxParts,
 };
 
-export class MailTooLargeError extends Error {
-  override readonly name = 'MailTooLargeError';
-}
-
 /**
  * Parses a raw message. A message mailparser rejects (too many parts, a header block over the cap…)
  * still yields its top-level headers, with `parseError` saying what went wrong, so it can be
