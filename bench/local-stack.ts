@@ -10,7 +10,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
+import { paginateScan } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../functions/adapters/aws/document-client.ts';
 import { fromAddress, smtpTransport, submit } from '../functions/cli/send.ts';
 import { localSettings, type LocalSettings } from '../infra/local/settings.ts';
 import { startLocalStack, type ProcessedMessage } from '../infra/local/stack.ts';
@@ -100,7 +101,7 @@ try {
   const latencies = [...repliedAt].map(([id, at]) => (recordedAt.get(id) ?? NaN) - at).sort((a, b) => a - b);
   const replies = replyTimes.sort((a, b) => a - b);
   let sentInTable = 0;
-  const doc = DynamoDBDocumentClient.from(stack.emulators.clients.dynamodb);
+  const doc = documentClient(stack.emulators.clients.dynamodb);
   const sentReports = {
     TableName: stack.tableName,
     FilterExpression: 'begins_with(pk, :report) AND ack.#status = :sent',

@@ -10,9 +10,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ReportQueries, type ReportQuery } from '#adapters/aws/report-queries.ts';
 import { startEmulators } from '#test/helpers/emulators.ts';
-import { generateReports, storeItems } from '#test/integration/staff-cli-fixtures.ts';
+import { generateReports, storeItems, targetFor } from '#test/integration/staff-cli-fixtures.ts';
 import { runReportsCli, type Output } from '../functions/cli/reports.ts';
-import { documentClient, type Target } from '../functions/cli/reports-target.ts';
 
 const COUNT = Number(process.argv[2] ?? 10_000);
 const NOW = new Date('2025-10-15T12:00:00.000Z');
@@ -37,7 +36,8 @@ class CountingOutput implements Output {
 const emulators = await startEmulators();
 const work = await mkdtemp(join(tmpdir(), 'bench-staff-'));
 try {
-  const doc = documentClient(emulators.clients.dynamodb);
+  const target = targetFor(emulators);
+  const { doc } = target;
   const { records, pointers } = generateReports(COUNT);
   const items = [...records, ...pointers];
   const loadStart = performance.now();
@@ -48,17 +48,6 @@ try {
   const averageItemBytes = Math.round(records.reduce((sum, record) => sum + Buffer.byteLength(JSON.stringify(record)), 0) / records.length);
   console.log(`Stored ${records.length} reports (${current} current, ~${averageItemBytes} bytes each as JSON) in ${(loadMs / 1000).toFixed(1)} s\n`);
 
-  const target: Target = {
-    kind: 'local',
-    clients: emulators.clients,
-    doc,
-    tableName: emulators.tableName,
-    bucketName: emulators.bucketName,
-    callId: 'wsis-2025',
-    recipients: undefined,
-    ackFrom: undefined,
-    close: () => {},
-  };
   const cli = async (argv: string[]): Promise<{ ms: number; stdout: CountingOutput; stderr: CountingOutput }> => {
     const stdout = new CountingOutput();
     const stderr = new CountingOutput(true);
@@ -79,7 +68,7 @@ try {
   const cost = async (query: Omit<ReportQuery, 'callId'>): Promise<{ reports: number; capacityUnits: number; requests: number; itemsRead: number }> => {
     const queries = new ReportQueries(doc, emulators.tableName);
     const ids: string[] = [];
-    for await (const record of queries.list({ callId: 'wsis-2025', ...query })) ids.push(record.id);
+    for await (const record of queries.list({ callId: target.callId, ...query })) ids.push(record.id);
     return { reports: ids.length, ...queries.cost };
   };
 

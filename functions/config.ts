@@ -15,6 +15,9 @@ const addressList = z
   .transform((value) => value.split(',').map((part) => part.trim().toLowerCase()).filter((part) => part !== ''))
   .pipe(z.array(z.email()).min(1, 'at least one address'));
 
+/** Acknowledgments per sender and hour when the deployment does not say, so two autoresponders cannot loop. */
+export const DEFAULT_ACK_MAX_PER_SENDER_PER_HOUR = 5;
+
 const intakeSchema = z.object({
   CALL_ID: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a call id: lower-case letters, digits and dashes'),
   RECIPIENTS: addressList,
@@ -22,7 +25,7 @@ const intakeSchema = z.object({
   BUCKET_NAME: z.string().min(1),
   RAW_PREFIX: z.string().regex(/^(?:[^/]+\/)+$/, 'a key prefix ending with "/", e.g. raw/wsis-2025/'),
   ACK_FROM: z.email().transform((value) => value.toLowerCase()),
-  ACK_MAX_PER_SENDER_PER_HOUR: z.coerce.number().int().positive().default(5),
+  ACK_MAX_PER_SENDER_PER_HOUR: z.coerce.number().int().positive().default(DEFAULT_ACK_MAX_PER_SENDER_PER_HOUR),
 });
 
 const redriveSchema = intakeSchema.extend({
@@ -71,6 +74,19 @@ function toIntakeConfig(parsed: z.output<typeof intakeSchema>): IntakeConfig {
     rawPrefix: parsed.RAW_PREFIX,
     ackFrom: parsed.ACK_FROM,
     ackMaxPerSenderPerHour: parsed.ACK_MAX_PER_SENDER_PER_HOUR,
+  };
+}
+
+/** The environment that `loadIntakeConfig` reads back as `config`: what a deployment gives the functions. */
+export function intakeEnvironment(config: IntakeConfig): Record<string, string> {
+  return {
+    CALL_ID: config.callId,
+    RECIPIENTS: config.recipients.join(','),
+    TABLE_NAME: config.tableName,
+    BUCKET_NAME: config.bucketName,
+    RAW_PREFIX: config.rawPrefix,
+    ACK_FROM: config.ackFrom,
+    ACK_MAX_PER_SENDER_PER_HOUR: String(config.ackMaxPerSenderPerHour),
   };
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CallProfileError, loadCallProfile } from '#core/call-profile.ts';
+import { DEFAULT_ACK_MAX_PER_SENDER_PER_HOUR } from '../functions/config.ts';
 
 /**
  * The deployment settings, as CDK context (cdk.json `context`, or `-c key=value`) supplies them.
@@ -31,7 +32,7 @@ const deploymentConfigSchema = z
     /** The acknowledgments' From address, at `domain` or one of its subdomains. */
     ackFrom: address,
     /** Acknowledgments per sender and hour, so two autoresponders cannot loop. */
-    ackMaxPerSenderPerHour: positiveInteger.default(5),
+    ackMaxPerSenderPerHour: positiveInteger.default(DEFAULT_ACK_MAX_PER_SENDER_PER_HOUR),
     /** Days a raw message is kept in S3 (the records in DynamoDB stay). */
     rawRetentionDays: positiveInteger.max(36_500).default(400),
     /** Public Route 53 zone holding the domain's records; without it the DNS records are created by hand. */

@@ -12,26 +12,33 @@ export function acknowledge(scope: IConstruct, id: string, reason: string): void
 
 /**
  * The id cdk-nag gives a wildcard resource in an IAM policy: `Resource::` and the ARN flattened the
- * way cdk-nag flattens it (`{ Ref: X }` → `<X>`, joins concatenated, imports by export name). Exact
- * for values that resolve within `scope`'s stack (pseudo parameters, literals, explicit imports).
+ * way cdk-nag flattens it (`{ Ref: X }` → `<X>`, joins concatenated, imports by export name, and
+ * `${…}` in literals as `<…>`). Exact for values that resolve within `scope`'s stack (pseudo
+ * parameters, literals, explicit imports).
  */
 export function wildcardResourceFinding(rule: string, scope: IConstruct, arn: string): string {
-  return `${rule}[Resource::${flatten(Stack.of(scope).resolve(arn))}]`;
+  const literal = (text: string) => text.replace(/\$\{/g, '<').replace(/\}/g, '>');
+  return `${rule}[Resource::${renderCfn(Stack.of(scope).resolve(arn), literal)}]`;
 }
 
-function flatten(node: unknown): string {
-  if (typeof node === 'string') return node.replace(/\$\{/g, '<').replace(/\}/g, '>');
+/**
+ * A resolved CloudFormation value as text: joins concatenated, `{ Ref: X }` as `<X>`, `Fn::GetAtt`
+ * as `<X.Attribute>`, an import as its export name; literal strings through `literal`.
+ */
+export function renderCfn(node: unknown, literal: (text: string) => string = (text) => text): string {
+  const render = (value: unknown): string => renderCfn(value, literal);
+  if (typeof node === 'string') return literal(node);
   if (typeof node === 'object' && node !== null) {
     const intrinsic = node as Record<string, unknown>;
     if (Array.isArray(intrinsic['Fn::Join'])) {
       const [delimiter, items] = intrinsic['Fn::Join'] as [string, unknown[]];
-      return items.map(flatten).join(delimiter);
+      return items.map(render).join(delimiter);
     }
-    if ('Fn::ImportValue' in intrinsic) return flatten(intrinsic['Fn::ImportValue']);
-    if ('Ref' in intrinsic) return `<${flatten(intrinsic.Ref)}>`;
+    if ('Fn::ImportValue' in intrinsic) return render(intrinsic['Fn::ImportValue']);
+    if ('Ref' in intrinsic) return `<${render(intrinsic.Ref)}>`;
     if (Array.isArray(intrinsic['Fn::GetAtt'])) {
       const [resource, attribute] = intrinsic['Fn::GetAtt'] as [unknown, unknown];
-      return `<${flatten(resource)}.${flatten(attribute)}>`;
+      return `<${render(resource)}.${render(attribute)}>`;
     }
   }
   return JSON.stringify(node);

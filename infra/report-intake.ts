@@ -1,10 +1,9 @@
-import { Tags, type App } from 'aws-cdk-lib';
-import { rawPrefixOf, type DeploymentConfig } from './config.ts';
+import { App, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { CONFIG_KEYS, parseDeploymentConfig, rawPrefixOf, type DeploymentConfig } from './config.ts';
+import { STACK_NAMES } from './outputs.ts';
 import { IntakeStack } from './stacks/intake-stack.ts';
 import { StorageStack } from './stacks/storage-stack.ts';
-
-/** CloudFormation stack names; the staff CLI reads the outputs of `intake`. */
-export const STACK_NAMES = { storage: 'ReportIntakeStorage', intake: 'ReportIntake' } as const;
 
 export interface ReportIntakeStacks {
   readonly storage: StorageStack;
@@ -38,4 +37,30 @@ export function addReportIntake(app: App, config: DeploymentConfig): ReportIntak
   Tags.of(app).add('project', 'report-intake');
   Tags.of(app).add('call', config.callId);
   return { storage, intake };
+}
+
+export interface ReportIntakeApp extends ReportIntakeStacks {
+  readonly app: App;
+  /** The cdk-nag checks that run at synthesis, failing it on any finding left unacknowledged. */
+  readonly nag: AwsSolutionsChecks;
+}
+
+/**
+ * The CDK app as `cdk synth` builds it. The only place the deployment settings are read: CDK
+ * context (`context`, cdk.json, -c key=value), and the account and region the CDK CLI derives
+ * from the AWS profile (CDK_DEFAULT_ACCOUNT, CDK_DEFAULT_REGION in `env`) when the context has none.
+ * Throws DeploymentConfigError for invalid settings.
+ */
+export function buildApp(
+  context: Readonly<Record<string, unknown>> | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): ReportIntakeApp {
+  const app = new App(context ? { context: { ...context } } : {});
+  const raw: Record<string, unknown> = Object.fromEntries(CONFIG_KEYS.map((key) => [key, app.node.tryGetContext(key)]));
+  raw.account ??= env.CDK_DEFAULT_ACCOUNT;
+  raw.region ??= env.CDK_DEFAULT_REGION;
+  const stacks = addReportIntake(app, parseDeploymentConfig(raw));
+  const nag = new AwsSolutionsChecks(app, { verbose: true });
+  Validations.of(app).addPlugins(nag);
+  return { app, ...stacks, nag };
 }

@@ -1,11 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { processCommand } from './process.ts';
-import { reportsCommand } from './reports.ts';
+import { exitCodeOf, reportsCommand } from './reports.ts';
 import { sendCommand } from './send.ts';
 import { startCommand } from './start.ts';
-
-/** Exit status 2 for every usage error, as the contract says (commander's own default is 1). */
-const USAGE_ERROR = 2;
 
 const program = new Command('intake')
   .description('Report intake: analyse, send and query emailed reports')
@@ -21,7 +18,7 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {
-    process.exitCode = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : USAGE_ERROR;
+    process.exitCode = exitCodeOf(error);
   } else {
     throw error;
   }

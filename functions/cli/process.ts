@@ -3,8 +3,9 @@ import { basename, join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { CallProfileError, DEFAULT_CALL_ID, loadCallProfile, type CallProfile } from '#core/call-profile.ts';
 import { processMessage } from '#core/process-message.ts';
+import { escapeControlCharacters } from '#core/display-safety.ts';
 import { decisionOf, type ReportAnalysis } from '#core/types.ts';
-import { formatTable, sanitizeForTerminal } from './table.ts';
+import { formatTable, problemLine } from './table.ts';
 
 /** The contract's `process` output: the file, then the decision's fields in contract order. */
 function toProcessResult(file: string, analysis: ReportAnalysis) {
@@ -75,10 +76,11 @@ function renderResults(results: ReturnType<typeof toProcessResult>[]): string {
     String(r.links.length),
     basename(r.file),
   ]);
-  const table = formatTable(['STATUS', 'WORDS', 'LANG', 'ACTION LINES', 'LINKS', 'FILE'], rows);
+  // 80 columns when not a terminal.
+  const table = formatTable(['STATUS', 'WORDS', 'LANG', 'ACTION LINES', 'LINKS', 'FILE'], rows, process.stdout.columns || 80);
   const details = results
     .filter((r) => r.problems.length > 0)
-    .map((r) => `\n${sanitizeForTerminal(r.file)}\n${r.problems.map((p) => `  ${p.severity === 'error' ? '✗' : '!'} ${p.code}: ${sanitizeForTerminal(p.message)}`).join('\n')}`)
+    .map((r) => `\n${escapeControlCharacters(r.file)}\n${r.problems.map(problemLine).join('\n')}`)
     .join('\n');
   return `${table}\n${details}\n`;
 }

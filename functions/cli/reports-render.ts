@@ -1,9 +1,9 @@
 /** What the staff commands print for people: tables, the detail of one report, statistics. */
-import { displaySender, escapeMultiline } from '#core/display-safety.ts';
+import { displaySender, escapeControlCharacters, escapeMultiline } from '#core/display-safety.ts';
 import type { ReportRecord } from '#core/record.ts';
-import { ACTION_LINES } from '#core/report-export.ts';
+import type { ReportStats } from '#core/report-stats.ts';
 import type { ActionLine, Status } from '#core/types.ts';
-import { displayWidth, formatTable, sanitizeForTerminal } from './table.ts';
+import { displayWidth, formatTable, problemLine } from './table.ts';
 
 /** A shown id is at least this long, and longer where needed to tell the listed reports apart. */
 const MIN_SHORT_ID = 8;
@@ -92,93 +92,50 @@ function block(text: string, indent = '  '): string {
 export function reportDetail(record: ReportRecord): string {
   const sender = displaySender(record.from);
   const fromLine = [
-    record.fromName ? `${sanitizeForTerminal(record.fromName)} <${sender.text}>` : sender.text,
+    record.fromName ? `${escapeControlCharacters(record.fromName)} <${sender.text}>` : sender.text,
     ...(sender.mixedScripts ? [`  ${MIXED_SCRIPT_MARK} the domain mixes scripts (a look-alike?): shown in punycode`] : []),
   ].join('');
   const { ack } = record;
   const ackLine = [
     ack.status,
     ack.sentAt ? `at ${utc(ack.sentAt)}` : '',
-    ack.messageId ? `(SES id ${sanitizeForTerminal(ack.messageId)})` : '',
+    ack.messageId ? `(SES id ${escapeControlCharacters(ack.messageId)})` : '',
     ack.reason ? `(${ack.reason})` : '',
-    ack.lastError ? `- last error: ${sanitizeForTerminal(ack.lastError)}` : '',
+    ack.lastError ? `- last error: ${escapeControlCharacters(ack.lastError)}` : '',
     ack.attempts > 0 ? `[${ack.attempts} ${ack.attempts === 1 ? 'attempt' : 'attempts'}]` : '',
   ]
     .filter(Boolean)
     .join(' ');
   const fields: [string, string][] = [
-    ['Status', `${record.status}${record.supersededBy ? ` (superseded by ${sanitizeForTerminal(record.supersededBy)})` : ''}`],
+    ['Status', `${record.status}${record.supersededBy ? ` (superseded by ${escapeControlCharacters(record.supersededBy)})` : ''}`],
     ['Received', `${utc(record.receivedAt)}${record.late ? ' (late)' : ''}`],
     ['From', fromLine],
-    ['Subject', sanitizeForTerminal(record.subject) || '(none)'],
-    ['Organization', sanitizeForTerminal(record.organization ?? '-')],
+    ['Subject', escapeControlCharacters(record.subject) || '(none)'],
+    ['Organization', escapeControlCharacters(record.organization ?? '-')],
     ['Country', record.country ?? '-'],
     ['Language', record.language],
     ['Words', `${record.wordCount} of at most ${record.wordLimit}`],
     ['Action Lines', record.actionLines.join(' ') || '-'],
-    ['Source', sanitizeForTerminal(record.source)],
+    ['Source', escapeControlCharacters(record.source)],
     ['Acknowledgment', ackLine],
   ];
   const labelWidth = Math.max(...fields.map(([label]) => label.length)) + 2;
   const sections = [
-    `Report ${sanitizeForTerminal(record.id)}`,
+    `Report ${escapeControlCharacters(record.id)}`,
     fields.map(([label, value]) => `${label.padEnd(labelWidth)}${value}`).join('\n'),
-    `Problems\n${record.problems.map((p) => `  ${p.severity === 'error' ? '✗' : '!'} ${p.code}: ${sanitizeForTerminal(p.message)}`).join('\n') || '  none'}`,
-    `Links\n${record.links.map((link) => `  ${sanitizeForTerminal(link)}`).join('\n') || '  none'}`,
+    `Problems\n${record.problems.map(problemLine).join('\n') || '  none'}`,
+    `Links\n${record.links.map((link) => `  ${escapeControlCharacters(link)}`).join('\n') || '  none'}`,
     `History\n${record.history
-      .map((entry) => `  ${utc(entry.at)}  ${sanitizeForTerminal(entry.by)}: ${entry.status}${entry.note ? ` - ${sanitizeForTerminal(entry.note)}` : ''}`)
+      .map((entry) => `  ${utc(entry.at)}  ${escapeControlCharacters(entry.by)}: ${entry.status}${entry.note ? ` - ${escapeControlCharacters(entry.note)}` : ''}`)
       .join('\n')}`,
     `Report text${record.reportTextTruncated ? ' (cut to fit the record; `intake reports raw` has the whole message)' : ''}\n${record.reportText ? block(record.reportText) : '  (empty)'}`,
   ];
   return `${sections.join('\n\n')}\n`;
 }
 
-export interface ReportStats {
-  readonly reports: number;
-  /** Bounces, auto-replies and the like, counted apart from the reports (and in `byStatus`). */
-  readonly ignoredMessages: number;
-  readonly byStatus: Record<string, number>;
-  readonly byActionLine: Record<string, number>;
-  readonly byCountry: Record<string, number>;
-  readonly byLanguage: Record<string, number>;
-  readonly late: number;
-  readonly medianWords: number | null;
-}
-
-/** Counts over the listed reports; `ignoredMessages` (bounces, auto-replies…) only counted by status. */
-export function reportStats(records: Iterable<ReportRecord>, ignoredMessages = 0): ReportStats {
-  const byStatus: Record<string, number> = {};
-  const byActionLine: Record<string, number> = Object.fromEntries(ACTION_LINES.map((line) => [line, 0]));
-  const byCountry: Record<string, number> = {};
-  const byLanguage: Record<string, number> = {};
-  const words: number[] = [];
-  let late = 0;
-  const add = (counts: Record<string, number>, key: string): void => {
-    counts[key] = (counts[key] ?? 0) + 1;
-  };
-  for (const record of records) {
-    add(byStatus, record.status);
-    for (const line of record.actionLines) add(byActionLine, line);
-    add(byCountry, record.country ?? 'unknown');
-    add(byLanguage, record.language);
-    if (record.late) late += 1;
-    words.push(record.wordCount);
-  }
-  if (ignoredMessages > 0) byStatus.ignored = (byStatus.ignored ?? 0) + ignoredMessages;
-  words.sort((a, b) => a - b);
-  const middle = words.length / 2;
-  const medianWords =
-    words.length === 0 ? null : words.length % 2 === 1 ? (words[Math.floor(middle)] ?? 0) : ((words[middle - 1] ?? 0) + (words[middle] ?? 0)) / 2;
-  return { reports: words.length, ignoredMessages, byStatus, byActionLine, byCountry: sortedByCount(byCountry), byLanguage: sortedByCount(byLanguage), late, medianWords };
-}
-
-function sortedByCount(counts: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(counts).sort(([a, x], [b, y]) => y - x || a.localeCompare(b)));
-}
-
 export function renderStats(stats: ReportStats): string {
   const counts = (title: string, values: Record<string, number>): string => {
-    const entries = Object.entries(values).map(([key, n]) => [sanitizeForTerminal(key), String(n)] as const);
+    const entries = Object.entries(values).map(([key, n]) => [escapeControlCharacters(key), String(n)] as const);
     const keyWidth = Math.max(0, ...entries.map(([key]) => displayWidth(key)));
     const countWidth = Math.max(0, ...entries.map(([, n]) => n.length));
     const lines = entries.map(([key, n]) => `  ${key}${' '.repeat(keyWidth - displayWidth(key))}  ${n.padStart(countWidth)}`);

@@ -7,23 +7,11 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESClient } from '@aws-sdk/client-ses';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '#adapters/aws/document-client.ts';
 import { DEFAULT_CALL_ID } from '#core/call-profile.ts';
-import { localEndpoints, localSettings } from '../../infra/local/settings.ts';
-
-/**
- * The deployed stack's name and output keys, as infra/report-intake.ts (STACK_NAMES.intake) and
- * infra/stacks/intake-stack.ts (INTAKE_OUTPUTS) define them; not imported, since that would load
- * aws-cdk-lib into the CLI. test/integration/staff-cli-target.test.ts holds them equal.
- */
-export const DEFAULT_STACK_NAME = 'ReportIntake';
-export const STACK_OUTPUT_KEYS = {
-  tableName: 'TableName',
-  bucketName: 'BucketName',
-  callId: 'CallId',
-  recipients: 'Recipients',
-  ackFrom: 'AckFrom',
-} as const;
+import { localClients, localSettings } from '../../infra/local/settings.ts';
+import { INTAKE_OUTPUTS, STACK_NAMES } from '../../infra/outputs.ts';
 
 export interface TargetOptions {
   readonly aws?: boolean;
@@ -63,10 +51,6 @@ export class StaffCliError extends Error {
 
 export const LOCAL_STACK_DOWN = 'The local stack is not running: start it with `npm start`';
 
-export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-}
-
 export async function connect(options: TargetOptions, env: NodeJS.ProcessEnv): Promise<Target> {
   return options.aws ? connectAws(options) : connectLocal(options, env);
 }
@@ -76,14 +60,7 @@ function connectLocal(options: TargetOptions, env: NodeJS.ProcessEnv): Target {
     throw new StaffCliError('--region, --table, --bucket and --profile choose a deployed stack: add --aws');
   }
   const settings = localSettings(env);
-  const endpoints = localEndpoints(settings);
-  // The emulators run on this machine: a refused connection will not pass on a retry.
-  const config = { region: settings.region, credentials: settings.credentials, maxAttempts: 1 };
-  const clients = {
-    dynamodb: new DynamoDBClient({ ...config, endpoint: endpoints.dynamodb }),
-    s3: new S3Client({ ...config, endpoint: endpoints.s3, forcePathStyle: true }),
-    ses: new SESClient({ ...config, endpoint: endpoints.ses }),
-  };
+  const clients = localClients(settings);
   const callId = options.call ?? DEFAULT_CALL_ID;
   return target('local', clients, { tableName: settings.tableName, bucketName: settings.bucketName, callId, recipients: undefined, ackFrom: undefined });
 }
@@ -100,18 +77,18 @@ async function connectAws(options: TargetOptions): Promise<Target> {
       ackFrom: undefined,
     });
   }
-  const stackName = options.stack ?? DEFAULT_STACK_NAME;
+  const stackName = options.stack ?? STACK_NAMES.intake;
   const cloudFormation = new CloudFormationClient(config);
   try {
     const outputs = await stackOutputs(cloudFormation, stackName);
-    const tableName = outputs.get(STACK_OUTPUT_KEYS.tableName);
-    if (!tableName) throw new StaffCliError(`Stack ${stackName} has no ${STACK_OUTPUT_KEYS.tableName} output: is it the report-intake stack? Give --stack or --table`);
+    const tableName = outputs.get(INTAKE_OUTPUTS.tableName);
+    if (!tableName) throw new StaffCliError(`Stack ${stackName} has no ${INTAKE_OUTPUTS.tableName} output: is it the report-intake stack? Give --stack or --table`);
     return target('aws', clients, {
       tableName,
-      bucketName: options.bucket ?? outputs.get(STACK_OUTPUT_KEYS.bucketName),
-      callId: options.call ?? outputs.get(STACK_OUTPUT_KEYS.callId) ?? DEFAULT_CALL_ID,
-      recipients: outputs.get(STACK_OUTPUT_KEYS.recipients)?.split(',').filter((address) => address !== ''),
-      ackFrom: outputs.get(STACK_OUTPUT_KEYS.ackFrom),
+      bucketName: options.bucket ?? outputs.get(INTAKE_OUTPUTS.bucketName),
+      callId: options.call ?? outputs.get(INTAKE_OUTPUTS.callId) ?? DEFAULT_CALL_ID,
+      recipients: outputs.get(INTAKE_OUTPUTS.recipients)?.split(',').filter((address) => address !== ''),
+      ackFrom: outputs.get(INTAKE_OUTPUTS.ackFrom),
     });
   } catch (error) {
     for (const client of Object.values(clients)) client.destroy();

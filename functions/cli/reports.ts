@@ -7,17 +7,19 @@ import { open } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { S3RawMailStore } from '#adapters/aws/raw-mail-store.ts';
+import { intakeDeps } from '#adapters/aws/runtime.ts';
 import { ReportQueries, type ReportQuery } from '#adapters/aws/report-queries.ts';
 import { DynamoReportRepository } from '#adapters/aws/report-repository.ts';
-import { recordReview, reopenFailedAcknowledgment, ReportNotFoundError, type ReviewStatus } from '#adapters/aws/report-reviews.ts';
-import { SesMailSender } from '#adapters/aws/mail-sender.ts';
+import { reopenFailedAcknowledgment, ReportNotFoundError, reviewReport, type ReviewStatus } from '#adapters/aws/report-reviews.ts';
 import { CallProfileError, loadCallProfile, type CallProfile } from '#core/call-profile.ts';
 import { escapeControlCharacters, escapeMultiline, toSafeJson } from '#core/display-safety.ts';
 import { AcknowledgmentPendingError, runIntake } from '#core/intake.ts';
-import { linksResubmissions, reportView, type ReportRecord } from '#core/record.ts';
+import { reportView, type ReportRecord } from '#core/record.ts';
 import { csvHeader, csvRow, exportObject } from '#core/report-export.ts';
+import { reportStats } from '#core/report-stats.ts';
 import type { ActionLine, Status } from '#core/types.ts';
-import { reportDetail, reportStats, reportTable, renderStats } from './reports-render.ts';
+import { ConfigError, loadIntakeConfig, type IntakeConfig } from '../config.ts';
+import { reportDetail, reportTable, renderStats } from './reports-render.ts';
 import { connect, explainFailure, StaffCliError, type Target, type TargetOptions } from './reports-target.ts';
 
 /** A stream the commands write to: process.stdout/stderr, or a collector in tests. */
@@ -42,7 +44,7 @@ export interface StaffIo {
   setExitCode(code: number): void;
 }
 
-export function processIo(): StaffIo {
+function processIo(): StaffIo {
   return {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -56,8 +58,6 @@ export function processIo(): StaffIo {
 }
 
 const PROGRESS_EVERY = 1000;
-/** The default resend-ack limit (functions/config.ts ACK_MAX_PER_SENDER_PER_HOUR). */
-const ACK_MAX_PER_SENDER_PER_HOUR = 5;
 
 const STATUSES: readonly Status[] = ['accepted', 'needs_revision', 'ignored'];
 const REVIEW_STATUSES: readonly ReviewStatus[] = ['accepted', 'needs_revision'];
@@ -108,15 +108,12 @@ export function reportsCommand(io: StaffIo = processIo()): Command {
     .description("Reports, newest first: each sender's current one unless --all")
     .option('--json', 'one JSON object per line')
     .action(staffAction(io, async (target, options: FilterOptions & { json?: boolean }) => {
-      const queries = new ReportQueries(target.doc, target.tableName, pageOptions(io));
-      const records = queries.list(reportQuery(target, options));
+      const records = reportQueries(target, io).list(reportQuery(target, options));
       if (options.json) {
         for await (const record of records) await write(io.stdout, `${toSafeJson(reportView(record))}\n`);
         return;
       }
-      const listed: ReportRecord[] = [];
-      for await (const record of records) listed.push(record);
-      await write(io.stdout, reportTable(listed, io.stdout.columns || 80));
+      await write(io.stdout, reportTable(await collect(records), io.stdout.columns || 80));
     }));
 
   reports
@@ -134,7 +131,7 @@ export function reportsCommand(io: StaffIo = processIo()): Command {
     .addOption(new Option('--format <format>', 'file format').choices(['csv', 'json']).default('csv'))
     .option('--out <file>', 'write to this file (default: standard output)')
     .action(staffAction(io, async (target, options: FilterOptions & { format: 'csv' | 'json'; out?: string }) => {
-      const queries = new ReportQueries(target.doc, target.tableName, pageOptions(io));
+      const queries = reportQueries(target, io);
       const sink = options.out ? await fileSink(options.out) : streamSink(io.stdout);
       const progressEvery = io.progressEvery ?? PROGRESS_EVERY;
       let count = 0;
@@ -157,10 +154,9 @@ export function reportsCommand(io: StaffIo = processIo()): Command {
     .description('Counts by status, Action Line, country and language; late reports; median words')
     .option('--json', 'one JSON object')
     .action(staffAction(io, async (target, options: FilterOptions & { json?: boolean }) => {
-      const queries = new ReportQueries(target.doc, target.tableName, pageOptions(io));
+      const queries = reportQueries(target, io);
       const query = reportQuery(target, options);
-      const records: ReportRecord[] = [];
-      for await (const record of queries.list(query)) records.push(record);
+      const records = await collect(queries.list(query));
       // Ignored messages are no one's current report: counted apart, when no filter rules them out.
       const ignored = options.status || options.actionLine || options.country ? 0 : await queries.count({ ...query, status: 'ignored' });
       const stats = reportStats(records, ignored);
@@ -177,18 +173,8 @@ export function reportsCommand(io: StaffIo = processIo()): Command {
     .action(staffAction(io, async (target, options: { status: ReviewStatus; note: string; by?: string }, id: string) => {
       const record = await findReport(target, io, id);
       const by = options.by ?? userName(io.env);
-      // A message judged not a submission joins its sender's reports once staff call it one.
-      const makeCurrent = record.status === 'ignored' && linksResubmissions({ status: options.status, from: record.from });
-      const reviewed = await recordReview(target.doc, target.tableName, {
-        id: record.id,
-        callId: record.callId,
-        status: options.status,
-        note: options.note,
-        by,
-        at: io.now(),
-        makeCurrent,
-      });
-      if (makeCurrent) await new DynamoReportRepository(target.clients.dynamodb, target.tableName).linkResubmission(reviewed);
+      const store = { doc: target.doc, tableName: target.tableName, repository: new DynamoReportRepository(target.clients.dynamodb, target.tableName) };
+      const reviewed = await reviewReport(store, record, { status: options.status, note: options.note, by, at: io.now() });
       await write(io.stdout, `Report ${reviewed.id} is now ${reviewed.status} (was ${record.status}); reviewed by ${escapeControlCharacters(by)}.\n`);
     }));
 
@@ -236,9 +222,17 @@ export async function runReportsCli(argv: readonly string[], io: StaffIo): Promi
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
     if (!(error instanceof CommanderError)) throw error;
-    return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2;
+    return exitCodeOf(error);
   }
   return exitCode;
+}
+
+/** Exit status 2 for every usage error, as the contract says (commander's own default is 1). */
+const USAGE_ERROR = 2;
+
+/** The exit status for what commander threw: 0 after --help or --version, else a usage error. */
+export function exitCodeOf(error: CommanderError): number {
+  return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : USAGE_ERROR;
 }
 
 /**
@@ -268,8 +262,14 @@ function staffAction<O extends object>(
   };
 }
 
-function pageOptions(io: StaffIo): { pageSize?: number } {
-  return io.pageSize ? { pageSize: io.pageSize } : {};
+function reportQueries(target: Target, io: StaffIo): ReportQueries {
+  return new ReportQueries(target.doc, target.tableName, io.pageSize ? { pageSize: io.pageSize } : {});
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const collected: T[] = [];
+  for await (const item of items) collected.push(item);
+  return collected;
 }
 
 function reportQuery(target: Target, options: FilterOptions): ReportQuery {
@@ -294,7 +294,7 @@ const MIN_ID_PREFIX = 4;
 
 /** The report with this id, or the one report of the call whose id starts with it. */
 async function findReport(target: Target, io: StaffIo, id: string): Promise<ReportRecord> {
-  const queries = new ReportQueries(target.doc, target.tableName, pageOptions(io));
+  const queries = reportQueries(target, io);
   const exact = await queries.get(id);
   if (exact) return exact;
   const shown = escapeControlCharacters(id);
@@ -325,24 +325,10 @@ async function resendAcknowledgment(target: Target, io: StaffIo, record: ReportR
   }
   if (ack.status === 'failed' && ack.permanent) await reopenFailedAcknowledgment(target.doc, target.tableName, record.id);
 
-  const profile = callProfile(record.callId, target.recipients?.[0]);
-  // Locally the call's own address receives the reports and sends the acknowledgments.
-  const recipients = target.recipients ?? [profile.recipient];
+  const config = resendConfig(target, record);
   try {
     // The intake's own path: the record exists, so only its acknowledgment step runs (claim, send, settle).
-    const outcome = await runIntake(
-      { id: record.id, rawKey: record.rawKey },
-      {
-        rawMail: new S3RawMailStore(target.clients.s3, target.bucketName ?? ''),
-        repository: new DynamoReportRepository(target.clients.dynamodb, target.tableName),
-        mailSender: new SesMailSender(target.clients.ses),
-        profile,
-        intakeAddresses: recipients,
-        ackFrom: target.ackFrom ?? profile.recipient,
-        ackMaxPerSenderPerHour: ACK_MAX_PER_SENDER_PER_HOUR,
-        now: io.now,
-      },
-    );
+    const outcome = await runIntake({ id: record.id, rawKey: record.rawKey }, intakeDeps(config, target.clients, { now: io.now }));
     const sent = outcome.ack;
     if (sent.status === 'sent') return `Acknowledgment of ${record.id} sent at ${sent.sentAt ?? now.toISOString()} (SES message id ${sent.messageId ?? '?'}).\n`;
     if (sent.status === 'skipped') {
@@ -352,6 +338,26 @@ async function resendAcknowledgment(target: Target, io: StaffIo, record: ReportR
   } catch (error) {
     if (error instanceof AcknowledgmentPendingError) throw new StaffCliError(`Not sent: ${escapeControlCharacters(error.message)}; try again later`, { cause: error });
     if (error instanceof ReportNotFoundError) throw new StaffCliError(error.message, { cause: error });
+    throw error;
+  }
+}
+
+/** The intake's settings for the report's call, as a deployment gives them (the limits at their defaults). */
+function resendConfig(target: Target, record: ReportRecord): IntakeConfig {
+  const profile = callProfile(record.callId, target.recipients?.[0]);
+  try {
+    return loadIntakeConfig({
+      CALL_ID: record.callId,
+      // Locally the call's own address receives the reports and sends the acknowledgments.
+      RECIPIENTS: (target.recipients ?? [profile.recipient]).join(','),
+      TABLE_NAME: target.tableName,
+      BUCKET_NAME: target.bucketName,
+      // Where this report's raw mail lies; the acknowledgment step reads only its own key.
+      RAW_PREFIX: record.rawKey.slice(0, record.rawKey.lastIndexOf('/') + 1),
+      ACK_FROM: target.ackFrom ?? profile.recipient,
+    });
+  } catch (error) {
+    if (error instanceof ConfigError) throw new StaffCliError(`Cannot resend: the stack's settings are incomplete (${error.message})`, { cause: error });
     throw error;
   }
 }

@@ -15,7 +15,7 @@ function clock(): string {
 }
 
 /** Where each part listens, and what to try next. */
-export function startBanner(stack: LocalStack, cwd: string, maxMessageBytes: number): string {
+function startBanner(stack: LocalStack, cwd: string, maxMessageBytes: number): string {
   const samples = relative(cwd, SAMPLES_DIR) || '.';
   const sampleFiles = existsSync(SAMPLES_DIR) ? readdirSync(SAMPLES_DIR).filter((name) => name.endsWith('.eml')).sort() : [];
   const first = sampleFiles.find((name) => name.startsWith('report-en')) ?? sampleFiles[0];
@@ -39,6 +39,7 @@ export function startBanner(stack: LocalStack, cwd: string, maxMessageBytes: num
     ...host,
     ...differing('INTAKE_S3_PORT', portOf(stack.endpoints.s3), defaults.s3Port),
     ...differing('INTAKE_DYNAMODB_PORT', portOf(stack.endpoints.dynamodb), defaults.dynamodbPort),
+    ...differing('INTAKE_SES_PORT', portOf(stack.endpoints.ses), defaults.sesPort),
     'npx intake reports list',
   ].join(' ');
   const tries: [command: string, why: string][] = [];

@@ -1,10 +1,11 @@
 /** Plain-text tables for terminals, safe against whatever a message holds. */
 
 import { escapeControlCharacters } from '#core/display-safety.ts';
+import type { Problem } from '#core/types.ts';
 
-/** Control and escape characters from messages are shown escaped, never sent to the terminal. */
-export function sanitizeForTerminal(text: string): string {
-  return escapeControlCharacters(text);
+/** One problem of a report, indented under it: `  ✗ no_link: …` (an error) or `  ! late: …` (a warning). */
+export function problemLine(problem: Problem): string {
+  return `  ${problem.severity === 'error' ? '✗' : '!'} ${problem.code}: ${escapeControlCharacters(problem.message)}`;
 }
 
 /** Terminal columns a string takes: East Asian wide characters take two. */
@@ -33,11 +34,11 @@ function fit(text: string, width: number): string {
 }
 
 /**
- * Columns fitted to their content; when the table is wider than the terminal (80 columns when not
- * a terminal), the widest columns are truncated first.
+ * Columns fitted to their content, control characters from messages escaped; when the table is
+ * wider than `maxWidth` (the terminal's columns), the widest columns are truncated first.
  */
-export function formatTable(header: readonly string[], rows: readonly (readonly string[])[], maxWidth = process.stdout.columns || 80): string {
-  const cells = [header, ...rows].map((row) => row.map((cell) => sanitizeForTerminal(cell)));
+export function formatTable(header: readonly string[], rows: readonly (readonly string[])[], maxWidth: number): string {
+  const cells = [header, ...rows].map((row) => row.map((cell) => escapeControlCharacters(cell)));
   const widths = header.map((_, i) => Math.max(...cells.map((row) => displayWidth(row[i] ?? ''))));
   const gap = 2;
   while (widths.reduce((a, b) => a + b, 0) + gap * (widths.length - 1) > maxWidth) {

@@ -6,10 +6,9 @@
  */
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { deadlineLabel, type CallProfile } from './call-profile.ts';
-import type { AckSkipReason, ReportRecord } from './record.ts';
+import { replaceUnsafeCharacters } from './display-safety.ts';
+import type { AckDecision, ReportRecord } from './record.ts';
 import type { Problem, ReportAnalysis, ReportProblemCode } from './types.ts';
-
-export type AckDecision = { readonly send: true } | { readonly send: false; readonly reason: AckSkipReason };
 
 export interface AckAddresses {
   /** The call's intake addresses, lower-cased. */
@@ -129,13 +128,9 @@ const MAX_NAME_CHARS = 100;
 const MAX_REFERENCES = 10;
 const MAX_LISTED_LINKS = 20;
 
-/** C0 and C1 controls, DEL, line/paragraph separators and bidirectional overrides. */
-// eslint-disable-next-line no-control-regex
-const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g;
-
 /** A header-safe single line: unsafe characters become spaces, runs of spaces collapse. Used for every string from the message. */
-export function singleLine(value: string): string {
-  return value.replace(UNSAFE_CHARS, ' ').replace(/\s+/g, ' ').trim();
+function singleLine(value: string): string {
+  return replaceUnsafeCharacters(value, ' ').replace(/\s+/g, ' ').trim();
 }
 
 /** `<local@domain>` of printable ASCII without spaces or angle brackets, else null. */
@@ -157,7 +152,7 @@ function firstChars(value: string, count: number): string {
 
 const HTML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-export function escapeHtml(value: string): string {
+function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
 }
 

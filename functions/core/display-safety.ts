@@ -13,6 +13,11 @@ import { domainToASCII, domainToUnicode } from 'node:url';
 // eslint-disable-next-line no-control-regex
 const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g;
 
+/** Every unsafe character replaced by `replacement` (e.g. a space, for a header value). */
+export function replaceUnsafeCharacters(text: string, replacement: string): string {
+  return text.replace(UNSAFE_CHARS, replacement);
+}
+
 /** The unsafe characters JSON.stringify leaves as they are (the C0 controls it escapes; a pretty-printed line break is layout). */
 const UNSAFE_IN_JSON = /[\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g;
 

@@ -93,19 +93,15 @@ export interface IntakeDeps {
   readonly rawMail: RawMailStore;
   readonly repository: ReportRepository;
   readonly mailSender: MailSender;
+  /** The call; its `recipient` is the intake address acknowledgments send corrected reports to. */
   readonly profile: CallProfile;
-  /** The call's intake addresses, lower-cased; the first one is where corrected reports go. */
+  /** The call's intake addresses, lower-cased: a message must name one to be acknowledged. */
   readonly intakeAddresses: readonly string[];
   readonly ackFrom: string;
   readonly ackMaxPerSenderPerHour: number;
-  /**
-   * How long a claimed send may take before another attempt may claim it again: longer than the
-   * function's timeout, so that a live attempt never loses its claim. A retry that finds the claim
-   * still held throws, and Lambda tries again later.
-   * @default 120_000
-   */
-  readonly ackLeaseMs?: number;
   readonly now?: () => Date;
+  /** Told once per report, when its record is first written, whatever happens to the send after. */
+  readonly onStored?: (record: ReportRecord) => void;
 }
 
 export interface IntakeRequest {
@@ -124,7 +120,16 @@ export interface IntakeOutcome {
   readonly ack: AckState;
 }
 
-export const DEFAULT_ACK_LEASE_MS = 120_000;
+/**
+ * How long a claimed send may take, from claim to settle, before another attempt may claim it
+ * again. It bounds one send, not a function run (reconcile and redrive run for minutes): the SES
+ * client gives up within it (runtime.ts derives its timeout and attempts from it), so a live
+ * attempt never loses its claim. A retry that finds the claim still held throws, and is tried again later.
+ */
+export const ACK_LEASE_MS = 120_000;
+
+/** Raw messages looked up per batch during reconcile. */
+const RECONCILE_BATCH_SIZE = 100;
 
 export async function runIntake(request: IntakeRequest, deps: IntakeDeps): Promise<IntakeOutcome> {
   const now = deps.now ?? (() => new Date());
@@ -139,6 +144,7 @@ export async function runIntake(request: IntakeRequest, deps: IntakeDeps): Promi
     });
     const ack = acknowledgmentDecision(analysis, { intakeAddresses: deps.intakeAddresses, ackFrom: deps.ackFrom });
     ({ record, created } = await deps.repository.create(buildReportRecord({ id: request.id, rawKey: request.rawKey, analysis, ack, now: now() })));
+    if (created) deps.onStored?.(record);
   }
   if (linksResubmissions(record)) await deps.repository.linkResubmission(record);
   const ack = await acknowledge(record, deps, now);
@@ -150,7 +156,6 @@ export interface ReconcileOptions {
   readonly minAgeMs: number;
   /** Acknowledgments of reports received this long ago at most are retried. */
   readonly ackRetryWindowMs: number;
-  readonly batchSize?: number;
 }
 
 export interface ReconcileSummary {
@@ -170,7 +175,6 @@ export interface ReconcileSummary {
 export async function reconcile(prefix: string, deps: IntakeDeps, options: ReconcileOptions): Promise<ReconcileSummary> {
   const now = deps.now ?? (() => new Date());
   const cutoff = now().getTime() - options.minAgeMs;
-  const batchSize = options.batchSize ?? 100;
   const recovered: IntakeOutcome[] = [];
   const retriedAcks: IntakeOutcome[] = [];
   const stillPending: string[] = [];
@@ -198,7 +202,7 @@ export async function reconcile(prefix: string, deps: IntakeDeps, options: Recon
     if (!id || id.includes('/') || id === 'AMAZON_SES_SETUP_NOTIFICATION' || object.lastModified.getTime() > cutoff) continue;
     scanned += 1;
     batch.push({ id, key: object.key });
-    if (batch.length >= batchSize) await flush();
+    if (batch.length >= RECONCILE_BATCH_SIZE) await flush();
   }
   if (batch.length > 0) await flush();
 
@@ -212,7 +216,7 @@ export async function reconcile(prefix: string, deps: IntakeDeps, options: Recon
 
 async function acknowledge(record: ReportRecord, deps: IntakeDeps, now: () => Date): Promise<AckState> {
   if (ackSettled(record.ack)) return record.ack;
-  const claim = await deps.repository.claimAcknowledgment(record.id, now(), deps.ackLeaseMs ?? DEFAULT_ACK_LEASE_MS);
+  const claim = await deps.repository.claimAcknowledgment(record.id, now(), ACK_LEASE_MS);
   if (claim.kind === 'settled') return claim.ack;
   if (claim.kind === 'busy') {
     throw new AcknowledgmentPendingError(record.id, `Another attempt is sending the acknowledgment of ${record.id}`);
@@ -224,8 +228,7 @@ async function acknowledge(record: ReportRecord, deps: IntakeDeps, now: () => Da
     return deps.repository.settleAcknowledgment(record.id, leaseUntil, { status: 'skipped', reason: 'rate_limited' });
   }
 
-  const intakeAddress = deps.intakeAddresses[0] ?? deps.profile.recipient;
-  const message = composeAcknowledgment(record, { profile: deps.profile, reportId: record.id, from: deps.ackFrom, intakeAddress });
+  const message = composeAcknowledgment(record, { profile: deps.profile, reportId: record.id, from: deps.ackFrom, intakeAddress: deps.profile.recipient });
   const raw = await acknowledgmentMime(message, now());
   let messageId: string;
   try {

@@ -105,12 +105,22 @@ export interface ReportRecord extends Decision {
 }
 
 /** A DynamoDB item is at most 400 KB; the report text is the only part that can come near it. */
-export const MAX_REPORT_TEXT_BYTES = 200_000;
+const MAX_REPORT_TEXT_BYTES = 200_000;
 const MAX_LINKS = 200;
 const NO_SENDER = '(none)';
 
 export function reportKey(id: string): { pk: string; sk: string } {
   return { pk: `REPORT#${id}`, sk: 'REPORT' };
+}
+
+/** The byStatus index's partition key. */
+export function callStatusKey(callId: string, status: Status): string {
+  return `${callId}#${status}`;
+}
+
+/** The bySender index's partition key; `sender` as senderOf gives it. */
+export function callSenderKey(callId: string, sender: string): string {
+  return `${callId}#${sender}`;
 }
 
 export function senderPointerKey(callId: string, sender: string): { pk: string; sk: string } {
@@ -140,12 +150,14 @@ export function isNewer(a: { receivedAt: string; id: string }, b: { receivedAt: 
   return a.receivedAt === b.receivedAt ? a.id > b.id : a.receivedAt > b.receivedAt;
 }
 
+/** Either a send to come, or why none is sent. */
+export type AckDecision = { readonly send: true } | { readonly send: false; readonly reason: AckSkipReason };
+
 export interface NewRecordInput {
   readonly id: string;
   readonly rawKey: string;
   readonly analysis: ReportAnalysis;
-  /** Either a send to come, or why none is sent. */
-  readonly ack: { readonly send: true } | { readonly send: false; readonly reason: AckSkipReason };
+  readonly ack: AckDecision;
   readonly now: Date;
 }
 
@@ -153,15 +165,14 @@ export function buildReportRecord({ id, rawKey, analysis, ack, now }: NewRecordI
   const receivedAt = analysis.receivedAt.toISOString();
   const storedAt = now.toISOString();
   const from = analysis.from?.address ?? null;
-  const sender = from?.toLowerCase() ?? NO_SENDER;
   const text = truncateUtf8(analysis.reportText, MAX_REPORT_TEXT_BYTES);
   const draft = { status: analysis.status, from };
   return {
     ...reportKey(id),
     id,
     callId: analysis.callId,
-    callStatus: `${analysis.callId}#${analysis.status}`,
-    callSender: `${analysis.callId}#${sender}`,
+    callStatus: callStatusKey(analysis.callId, analysis.status),
+    callSender: callSenderKey(analysis.callId, senderOf({ from })),
     // Current until a newer report of the same sender is linked (report-repository.ts).
     ...(linksResubmissions(draft) ? { currentCall: analysis.callId } : {}),
     receivedAt,

@@ -8,12 +8,10 @@
  * (https://owasp.org/www-community/attacks/CSV_Injection).
  */
 import { reportView, type ReportRecord, type ReportView } from './record.ts';
-import type { ActionLine } from './types.ts';
+import { ACTION_LINES } from './types.ts';
 
-export const CSV_BOM = '\ufeff';
+const CSV_BOM = '\ufeff';
 const CSV_LINE_END = '\r\n';
-
-export const ACTION_LINES: readonly ActionLine[] = ['C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'C8', 'C9', 'C10', 'C11'];
 
 /** Excel cuts a cell after this many characters and spills the rest into the next row. */
 const MAX_CELL_CHARS = 32_767;

@@ -32,6 +32,9 @@ export interface Problem {
 
 export type ActionLine = `C${1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11}`;
 
+/** Every WSIS Action Line, in order. */
+export const ACTION_LINES: readonly ActionLine[] = ['C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'C8', 'C9', 'C10', 'C11'];
+
 /** SES verdict statuses (receipt.spamVerdict.status etc.). */
 export type VerdictStatus = 'PASS' | 'FAIL' | 'GRAY' | 'PROCESSING_FAILED' | 'DISABLED';
 

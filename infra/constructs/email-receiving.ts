@@ -62,8 +62,6 @@ export class EmailReceiving extends Construct {
   readonly identity: ses.EmailIdentity;
   readonly ruleSet: ses.ReceiptRuleSet;
   readonly rule: ses.ReceiptRule;
-  /** ARN of the receipt rule, built from its names (no reference to the rule, hence no cycle). */
-  readonly receiptRuleArn: string;
   /** The records the domain needs; created in `hostedZone` when one is given. */
   readonly dnsRecords: readonly DnsRecord[];
 
@@ -75,7 +73,8 @@ export class EmailReceiving extends Construct {
     validate(props, { ruleSetName, ruleName, mailFromDomain });
 
     const stack = Stack.of(this);
-    this.receiptRuleArn = stack.formatArn({
+    // ARN of the receipt rule, built from its names (no reference to the rule, hence no cycle).
+    const receiptRuleArn = stack.formatArn({
       service: 'ses',
       resource: 'receipt-rule-set',
       resourceName: `${ruleSetName}:receipt-rule/${ruleName}`,
@@ -113,7 +112,7 @@ export class EmailReceiving extends Construct {
       principal: new iam.ServicePrincipal('ses.amazonaws.com'),
       action: 'lambda:InvokeFunction',
       sourceAccount: stack.account,
-      sourceArn: this.receiptRuleArn,
+      sourceArn: receiptRuleArn,
     });
 
     this.ruleSet = new ses.ReceiptRuleSet(this, 'RuleSet', { receiptRuleSetName: ruleSetName });
@@ -126,7 +125,7 @@ export class EmailReceiving extends Construct {
       tlsPolicy: ses.TlsPolicy.REQUIRE,
       // Order matters: a Lambda action receives the headers only, so the message is stored first.
       actions: [
-        new RawMailToBucket({ bucket: props.bucket, objectKeyPrefix: props.objectKeyPrefix, receiptRuleArn: this.receiptRuleArn }),
+        new RawMailToBucket({ bucket: props.bucket, objectKeyPrefix: props.objectKeyPrefix, receiptRuleArn }),
         new actions.Lambda({ function: props.function, invocationType: actions.LambdaInvocationType.EVENT }),
       ],
     });

@@ -34,7 +34,6 @@ export interface IntakeAlarmsProps {
  */
 export class IntakeAlarms extends Construct {
   readonly topic: sns.Topic;
-  readonly alarms: readonly cloudwatch.Alarm[];
 
   constructor(scope: Construct, id: string, props: IntakeAlarmsProps) {
     super(scope, id);
@@ -94,6 +93,5 @@ export class IntakeAlarms extends Construct {
     }
     const action = new cloudwatchActions.SnsAction(this.topic);
     for (const alarm of alarms) alarm.addAlarmAction(action);
-    this.alarms = alarms;
   }
 }

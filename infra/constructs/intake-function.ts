@@ -9,7 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
 /** The repository root: handler entries and package-lock.json are resolved from here, whatever the cwd. */
-export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface IntakeFunctionProps {
   /** The handler module, relative to the project root (it exports `handler`). */

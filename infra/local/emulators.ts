@@ -92,9 +92,6 @@ function letS3rverPageListings(): void {
 }
 letS3rverPageListings();
 
-const REGION = EMULATOR_REGION;
-const CREDENTIALS = EMULATOR_CREDENTIALS;
-
 export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
   const host = options.host ?? '127.0.0.1';
   const tableName = options.tableName ?? 'reports';
@@ -132,7 +129,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
       dynamodb: `http://${host}:${dynamoAddress.port}`,
       ses: `http://${host}:${sesAddress.port}`,
     };
-    const clientConfig = { region: REGION, credentials: CREDENTIALS };
+    const clientConfig = { region: EMULATOR_REGION, credentials: EMULATOR_CREDENTIALS };
     const clients = {
       s3: new S3Client({ ...clientConfig, endpoint: endpoints.s3, forcePathStyle: true }),
       dynamodb: new DynamoDBClient({ ...clientConfig, endpoint: endpoints.dynamodb }),
@@ -141,15 +138,15 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
     await createTable(clients.dynamodb, tableName);
 
     return {
-      region: REGION,
-      credentials: CREDENTIALS,
+      region: EMULATOR_REGION,
+      credentials: EMULATOR_CREDENTIALS,
       endpoints,
       tableName,
       bucketName,
       env: {
-        AWS_REGION: REGION,
-        AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+        AWS_REGION: EMULATOR_REGION,
+        AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
         AWS_ENDPOINT_URL_S3: endpoints.s3,
         AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
         AWS_ENDPOINT_URL_SES: endpoints.ses,

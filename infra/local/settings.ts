@@ -3,6 +3,9 @@
  * settings to find it. Every value can be overridden by the environment variable named beside it.
  */
 import { resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SESClient } from '@aws-sdk/client-ses';
 import { z } from 'zod';
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
@@ -59,7 +62,14 @@ export function localSettings(env: NodeJS.ProcessEnv = process.env): LocalSettin
   };
 }
 
-/** The SDK endpoint of each emulator. */
-export function localEndpoints(s: LocalSettings): { s3: string; dynamodb: string; ses: string } {
-  return { s3: `http://${s.host}:${s.s3Port}`, dynamodb: `http://${s.host}:${s.dynamodbPort}`, ses: `http://${s.host}:${s.sesPort}` };
+/** SDK clients of the running local stack's emulators. */
+export function localClients(s: LocalSettings): { dynamodb: DynamoDBClient; s3: S3Client; ses: SESClient } {
+  // The emulators run on this machine: a refused connection will not pass on a retry.
+  const config = { region: s.region, credentials: s.credentials, maxAttempts: 1 };
+  const endpoint = (port: number): string => `http://${s.host}:${port}`;
+  return {
+    dynamodb: new DynamoDBClient({ ...config, endpoint: endpoint(s.dynamodbPort) }),
+    s3: new S3Client({ ...config, endpoint: endpoint(s.s3Port), forcePathStyle: true }),
+    ses: new SESClient({ ...config, endpoint: endpoint(s.sesPort) }),
+  };
 }

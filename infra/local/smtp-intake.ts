@@ -59,14 +59,16 @@ export interface SmtpIntake {
 /** A client still connected this long after Ctrl-C is told 421 and dropped. */
 const CLOSE_TIMEOUT_MS = 5_000;
 
-/** The server's settings: SES's size limit (answered with 552 by smtp-server), no TLS or AUTH locally. */
+/**
+ * The server's settings: SES's size limit (announced in EHLO, and a MAIL FROM whose SIZE exceeds it
+ * is refused), no TLS or AUTH locally. A message over it is read to the end and answered 552 by
+ * startSmtpIntake, which stores nothing.
+ */
 export function smtpServerOptions(options: { readonly maxMessageBytes?: number } = {}): SMTPServerOptions {
   return {
     name: 'intake.localhost',
     banner: 'report-intake local stack (SES receiving stand-in)',
     size: options.maxMessageBytes ?? SES_MAX_MESSAGE_BYTES,
-    // Without it smtp-server only flags the stream (`sizeExceeded`) and answers what onData says.
-    rejectOversized: true,
     hideENHANCEDSTATUSCODES: false,
     // Plain SMTP on the loopback interface: no certificate to make, no account to log into.
     disabledCommands: ['STARTTLS', 'AUTH'],

@@ -15,7 +15,8 @@ import { headerFields, sesReceiptEvent } from '#adapters/aws/ses-event.ts';
 import { DEFAULT_CALL_ID, loadCallProfile } from '#core/call-profile.ts';
 import { escapeControlCharacters } from '#core/display-safety.ts';
 import { AcknowledgmentPendingError, type IntakeOutcome, type ReconcileSummary } from '#core/intake.ts';
-import { loadIntakeConfig } from '../../functions/config.ts';
+import { DEFAULT_ACK_MAX_PER_SENDER_PER_HOUR, intakeEnvironment, loadIntakeConfig } from '../../functions/config.ts';
+import { rawPrefixOf } from '../config.ts';
 import { startEmulators, type Emulators } from './emulators.ts';
 import type { LocalSettings } from './settings.ts';
 import { LOCAL_VERDICTS, startSmtpIntake, type ReceivedMessage } from './smtp-intake.ts';
@@ -79,14 +80,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   const profile = loadCallProfile(options.callId ?? DEFAULT_CALL_ID);
   // The same settings, parsed by the same code, as the deployed function's environment.
-  const config = loadIntakeConfig({
-    CALL_ID: profile.id,
-    RECIPIENTS: profile.recipient,
-    TABLE_NAME: settings.tableName,
-    BUCKET_NAME: settings.bucketName,
-    RAW_PREFIX: `raw/${profile.id}/`,
-    ACK_FROM: profile.recipient,
-  });
+  const config = loadIntakeConfig(
+    intakeEnvironment({
+      callId: profile.id,
+      recipients: [profile.recipient],
+      tableName: settings.tableName,
+      bucketName: settings.bucketName,
+      rawPrefix: rawPrefixOf(profile.id),
+      ackFrom: profile.recipient,
+      ackMaxPerSenderPerHour: DEFAULT_ACK_MAX_PER_SENDER_PER_HOUR,
+    }),
+  );
 
   const unlock = await lockDataDir(settings.dataDir);
   const emulators = await startEmulators({

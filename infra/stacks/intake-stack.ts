@@ -9,10 +9,12 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { INDEXES } from '#adapters/aws/table-schema.ts';
+import { intakeEnvironment } from '../../functions/config.ts';
 import { EmailReceiving } from '../constructs/email-receiving.ts';
 import { IntakeAlarms } from '../constructs/intake-alarms.ts';
 import { IntakeFunction } from '../constructs/intake-function.ts';
 import { acknowledge, wildcardResourceFinding } from '../nag.ts';
+import { INTAKE_OUTPUTS } from '../outputs.ts';
 
 export interface IntakeStackProps extends StackProps {
   /** The domain that receives the reports and sends the acknowledgments. */
@@ -51,22 +53,6 @@ export interface IntakeStackProps extends StackProps {
   readonly reconcileEvery?: Duration;
 }
 
-/** The stack's output keys, read by the staff CLI through CloudFormation DescribeStacks. */
-export const INTAKE_OUTPUTS = {
-  tableName: 'TableName',
-  bucketName: 'BucketName',
-  rawPrefix: 'RawPrefix',
-  callId: 'CallId',
-  recipients: 'Recipients',
-  ackFrom: 'AckFrom',
-  failureQueueUrl: 'FailureQueueUrl',
-  intakeFunctionName: 'IntakeFunctionName',
-  reconcileFunctionName: 'ReconcileFunctionName',
-  redriveFunctionName: 'RedriveFunctionName',
-  alarmTopicArn: 'AlarmTopicArn',
-  dnsRecords: 'DnsRecords',
-} as const;
-
 const SERVICE_NAME = 'report-intake';
 const METRICS_NAMESPACE = 'ReportIntake';
 
@@ -91,15 +77,16 @@ export class IntakeStack extends Stack {
     });
     acknowledge(this.failureQueue, 'AwsSolutions-SQS3', 'This queue is itself the dead-letter destination of the intake function; the redrive function replays its messages by hand, there is no retrying consumer to dead-letter from.');
 
-    const environment = {
-      CALL_ID: props.callId,
-      RECIPIENTS: props.recipients.join(','),
-      TABLE_NAME: table.tableName,
-      BUCKET_NAME: bucket.bucketName,
-      RAW_PREFIX: rawPrefix,
-      ACK_FROM: props.ackFrom,
-      ACK_MAX_PER_SENDER_PER_HOUR: String(props.ackMaxPerSenderPerHour),
-    };
+    // Table and bucket names are tokens here, strings until deployment resolves them.
+    const environment = intakeEnvironment({
+      callId: props.callId,
+      recipients: props.recipients,
+      tableName: table.tableName,
+      bucketName: bucket.bucketName,
+      rawPrefix,
+      ackFrom: props.ackFrom,
+      ackMaxPerSenderPerHour: props.ackMaxPerSenderPerHour,
+    });
     const shared = { serviceName: SERVICE_NAME, metricsNamespace: METRICS_NAMESPACE };
     const reserveOne = props.reservedConcurrency === undefined ? undefined : 1;
 
@@ -110,8 +97,6 @@ export class IntakeStack extends Stack {
       environment,
       reservedConcurrentExecutions: props.reservedConcurrency,
       onFailure: new destinations.SqsDestination(this.failureQueue),
-      retryAttempts: 2,
-      maxEventAge: Duration.hours(6),
     });
     this.reconcile = new IntakeFunction(this, 'Reconcile', {
       ...shared,

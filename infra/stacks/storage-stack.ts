@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { INDEXES, TABLE_KEYS } from '#adapters/aws/table-schema.ts';
+import { EXPIRY_ATTRIBUTE, INDEXES, TABLE_KEYS } from '#adapters/aws/table-schema.ts';
 
 export interface StorageStackProps extends StackProps {
   /** Days a raw message is kept before S3 expires it; the report records in DynamoDB stay. */
@@ -70,6 +70,9 @@ export class StorageStack extends Stack {
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
+      // The hourly acknowledgment counters (RATE# items) carry it (report-repository.ts), so DynamoDB
+      // deletes them a day after their hour; records have no such attribute and stay.
+      timeToLiveAttribute: EXPIRY_ATTRIBUTE,
     });
     for (const index of Object.values(INDEXES)) {
       this.reportTable.addGlobalSecondaryIndex({

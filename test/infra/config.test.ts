@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DeploymentConfigError, parseDeploymentConfig } from '../../infra/config.ts';
+import { buildApp } from '../../infra/report-intake.ts';
 import { cdkJsonContext } from './deployment.ts';
 
 /** The message of the error `parseDeploymentConfig` throws for cdk.json's context with `overrides`. */
@@ -87,5 +88,16 @@ describe('deployment configuration', () => {
 
   it('refuses a reserved concurrency of 0, which would disable the intake function', () => {
     expect(configError({ reservedConcurrency: 0 })).toMatch(/- reservedConcurrency:/);
+  });
+
+  it('targets the account and region of the AWS profile, unless the context names them', () => {
+    const profile = { CDK_DEFAULT_ACCOUNT: '123456789012', CDK_DEFAULT_REGION: 'eu-west-1' };
+    const context = { ...cdkJsonContext, 'aws:cdk:bundling-stacks': [] };
+    expect(buildApp(context, profile).intake).toMatchObject({ account: '123456789012', region: 'eu-west-1' });
+    expect(buildApp({ ...context, region: 'us-east-1' }, profile).storage).toMatchObject({ account: '123456789012', region: 'us-east-1' });
+  });
+
+  it('stops building on an invalid context', () => {
+    expect(() => buildApp({ ...cdkJsonContext, domain: undefined }, {})).toThrow(DeploymentConfigError);
   });
 });

@@ -1,9 +1,11 @@
 import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { describe, expect, it } from 'vitest';
 import { EmailReceiving, type EmailReceivingProps } from '../../infra/constructs/email-receiving.ts';
 import { IntakeFunction } from '../../infra/constructs/intake-function.ts';
+import { logicalIdOf } from './deployment.ts';
 
 // The constructs refuse bad settings when they are built, before anything is synthesised.
 function receiving(overrides: Partial<EmailReceivingProps> | ((stack: Stack) => Partial<EmailReceivingProps>)): () => EmailReceiving {
@@ -37,6 +39,21 @@ describe('EmailReceiving', () => {
     [{ ruleSetName: 'report intake' }, /invalid rule set name "report intake"/],
   ] satisfies [Partial<EmailReceivingProps>, RegExp][])('refuses %o', (overrides, message) => {
     expect(receiving(overrides)).toThrow(message);
+  });
+
+  it('creates the receipt rule only once the bucket policy lets SES write, which SES checks at creation', () => {
+    const stack = new Stack(new App(), 'Test');
+    const bucket = new s3.Bucket(stack, 'Bucket');
+    const fn = new lambda.Function(stack, 'Function', {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('export const handler = async () => {};'),
+    });
+    new EmailReceiving(stack, 'Receiving', { domain: 'example.org', recipients: ['reports@example.org'], bucket, objectKeyPrefix: 'raw/wsis-2025/', function: fn });
+    const policy = logicalIdOf(bucket.policy!);
+    const rules = Object.values(Template.fromStack(stack).findResources('AWS::SES::ReceiptRule'));
+    expect(rules).toHaveLength(1);
+    expect(rules[0]).toMatchObject({ DependsOn: expect.arrayContaining([policy]) });
   });
 
   it('refuses an imported bucket, whose policy it could not extend', () => {

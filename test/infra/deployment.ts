@@ -1,18 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { App, CfnElement, Stack, type PolicyValidationPluginReport } from 'aws-cdk-lib';
+import { CfnElement, Stack, type PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { parseDeploymentConfig } from '../../infra/config.ts';
-import { addReportIntake, type ReportIntakeStacks } from '../../infra/report-intake.ts';
+import { buildApp, type ReportIntakeApp } from '../../infra/report-intake.ts';
 
 /** The context of cdk.json: the example configuration and the CDK feature flags a real synth uses. */
 export const cdkJsonContext: Readonly<Record<string, unknown>> = (
   JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> }
 ).context;
 
-export interface SynthesizedDeployment extends ReportIntakeStacks {
-  readonly app: App;
+export interface SynthesizedDeployment extends ReportIntakeApp {
   readonly storageTemplate: Template;
   readonly intakeTemplate: Template;
   /** cdk-nag AwsSolutions findings left after the acknowledgments. */
@@ -20,26 +17,26 @@ export interface SynthesizedDeployment extends ReportIntakeStacks {
 }
 
 /**
- * Builds the deployment as `cdk synth` does, from cdk.json's context with `overrides`.
- * Synthesising bundles the three functions with esbuild (seconds), so call it once per file.
- * `bundle: false` skips bundling for tests that do not look at the code.
+ * Builds the deployment as `cdk synth` does (infra/app.ts's buildApp), from cdk.json's context with
+ * `overrides`, and no CDK_DEFAULT_ACCOUNT or _REGION. Synthesising bundles the three functions with
+ * esbuild (seconds), so call it once per file. `bundle: false` skips bundling for tests that do not
+ * look at the code.
  */
 export function synthesizeDeployment(options: { overrides?: Record<string, unknown>; bundle?: boolean } = {}): SynthesizedDeployment {
-  const app = new App({
-    context: {
+  const built = buildApp(
+    {
       ...cdkJsonContext,
       ...options.overrides,
       // CDK bundles assets only for the stacks listed here ('**' = all, as for `cdk synth`).
       'aws:cdk:bundling-stacks': options.bundle === false ? [] : ['**'],
     },
-  });
-  const config = parseDeploymentConfig({ ...cdkJsonContext, ...options.overrides });
-  const stacks = addReportIntake(app, config);
-  const storageTemplate = Template.fromStack(stacks.storage);
-  const intakeTemplate = Template.fromStack(stacks.intake);
+    {},
+  );
+  const storageTemplate = Template.fromStack(built.storage);
+  const intakeTemplate = Template.fromStack(built.intake);
   // After synthesis, as `cdk synth` runs it: cross-stack references are resolved to imports by then.
-  const nagReport = new AwsSolutionsChecks(app, { verbose: true }).validateScope(app);
-  return { app, ...stacks, storageTemplate, intakeTemplate, nagReport };
+  const nagReport = built.nag.validateScope(built.app);
+  return { ...built, storageTemplate, intakeTemplate, nagReport };
 }
 
 /** The CloudFormation logical id of a construct's resource (its default child when it is an L2). */
@@ -70,15 +67,3 @@ export function statementsOfRole(template: Template, roleLogicalId: string): Pol
 export const actionsOf = (statement: PolicyStatementJson): string[] =>
   Array.isArray(statement.Action) ? statement.Action : [statement.Action];
 
-/** A CloudFormation value as text: joins concatenated, `{ Ref: X }` as `<X>`, `Fn::GetAtt` as `<X.Attribute>`. */
-export function renderCfn(value: unknown): string {
-  if (typeof value === 'string') return value;
-  const intrinsic = value as Record<string, unknown>;
-  if (Array.isArray(intrinsic['Fn::Join'])) {
-    const [separator, parts] = intrinsic['Fn::Join'] as [string, unknown[]];
-    return parts.map(renderCfn).join(separator);
-  }
-  if (typeof intrinsic.Ref === 'string') return `<${intrinsic.Ref}>`;
-  if (Array.isArray(intrinsic['Fn::GetAtt'])) return `<${(intrinsic['Fn::GetAtt'] as string[]).join('.')}>`;
-  throw new Error(`cannot render ${JSON.stringify(value)}`);
-}

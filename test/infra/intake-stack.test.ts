@@ -2,10 +2,33 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { INDEXES } from '#adapters/aws/table-schema.ts';
-import { INTAKE_OUTPUTS } from '../../infra/stacks/intake-stack.ts';
-import { actionsOf, logicalIdOf, renderCfn, statementsOfRole, synthesizeDeployment, type SynthesizedDeployment } from './deployment.ts';
+import { intakeEnvironment, type IntakeConfig } from '../../functions/config.ts';
+import { renderCfn } from '../../infra/nag.ts';
+import { INTAKE_OUTPUTS } from '../../infra/outputs.ts';
+import { actionsOf, logicalIdOf, statementsOfRole, synthesizeDeployment, type SynthesizedDeployment } from './deployment.ts';
+
+/** The functions' settings the example configuration of cdk.json makes. */
+const handlerConfig: IntakeConfig = {
+  callId: 'wsis-2025',
+  recipients: ['reports@example.org'],
+  tableName: 'reports',
+  bucketName: 'raw-mail',
+  rawPrefix: 'raw/wsis-2025/',
+  ackFrom: 'reports@example.org',
+  ackMaxPerSenderPerHour: 5,
+};
+
+/** The newest Node.js runtime this aws-cdk-lib knows, e.g. `nodejs24.x`. */
+function newestNodeRuntime(): string {
+  const versions = Object.keys(lambda.Runtime).flatMap((key) => {
+    const version = /^NODEJS_(\d+)_X$/.exec(key)?.[1];
+    return version ? [Number(version)] : [];
+  });
+  return `nodejs${Math.max(...versions)}.x`;
+}
 
 // One synthesis for the file, with real bundling: the functions' code is built by esbuild here.
 let deployment: SynthesizedDeployment;
@@ -112,11 +135,7 @@ describe('SES receiving', () => {
 
 describe('functions', () => {
   const common = {
-    CALL_ID: 'wsis-2025',
-    RECIPIENTS: 'reports@example.org',
-    RAW_PREFIX: 'raw/wsis-2025/',
-    ACK_FROM: 'reports@example.org',
-    ACK_MAX_PER_SENDER_PER_HOUR: '5',
+    ...intakeEnvironment({ ...handlerConfig, tableName: '', bucketName: '' }),
     TABLE_NAME: expect.anything(),
     BUCKET_NAME: expect.anything(),
     NODE_OPTIONS: '--enable-source-maps',
@@ -131,7 +150,7 @@ describe('functions', () => {
   ] as const)('%s runs on the newest Node.js runtime, arm64, with the agreed environment', (name, timeout, reserved) => {
     const { Properties: fn } = template.toJSON().Resources[ids[name]];
     expect(fn).toMatchObject({
-      Runtime: 'nodejs24.x',
+      Runtime: newestNodeRuntime(),
       Architectures: ['arm64'],
       Handler: 'index.handler',
       MemorySize: 1024,
@@ -325,13 +344,7 @@ describe('outputs', () => {
 
 /** What the handlers' configuration requires at import time (functions/config.ts). */
 const bundleEnvironment = {
-  CALL_ID: 'wsis-2025',
-  RECIPIENTS: 'reports@example.org',
-  TABLE_NAME: 'reports',
-  BUCKET_NAME: 'raw-mail',
-  RAW_PREFIX: 'raw/wsis-2025/',
-  ACK_FROM: 'reports@example.org',
-  ACK_MAX_PER_SENDER_PER_HOUR: '5',
+  ...intakeEnvironment(handlerConfig),
   FAILURE_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/failed',
   AWS_REGION: 'eu-west-1',
   POWERTOOLS_SERVICE_NAME: 'report-intake',

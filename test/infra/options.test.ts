@@ -1,6 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { INTAKE_OUTPUTS } from '../../infra/stacks/intake-stack.ts';
+import { INTAKE_OUTPUTS } from '../../infra/outputs.ts';
 import { synthesizeDeployment, type SynthesizedDeployment } from './deployment.ts';
 
 // The optional settings, all at once: a hosted zone, an alarm address, an explicit environment,

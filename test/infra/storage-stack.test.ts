@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { INDEXES, TABLE_KEYS } from '#adapters/aws/table-schema.ts';
+import { EXPIRY_ATTRIBUTE, INDEXES, TABLE_KEYS } from '#adapters/aws/table-schema.ts';
 import { StorageStack } from '../../infra/stacks/storage-stack.ts';
 import { cdkJsonContext, logicalIdOf, synthesizeDeployment, type SynthesizedDeployment } from './deployment.ts';
 
@@ -134,10 +134,13 @@ describe('report table', () => {
     ]);
   });
 
-  it('has neither streams nor TTL, which the local emulator lacks', () => {
+  it('has no streams, which the local emulator lacks', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', { StreamSpecification: Match.absent() });
+  });
+
+  it('expires the acknowledgment rate counters by their expiresAt attribute', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
-      StreamSpecification: Match.absent(),
-      TimeToLiveSpecification: Match.absent(),
+      TimeToLiveSpecification: { AttributeName: EXPIRY_ATTRIBUTE, Enabled: true },
     });
   });
 

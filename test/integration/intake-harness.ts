@@ -1,15 +1,17 @@
-/** Shared arrangement for the integration tests: settings, fixture delivery, a runtime with quiet telemetry. */
+/** Shared arrangement for the integration tests: emulators, settings, fixture delivery, a runtime with quiet telemetry. */
 import { readFile } from 'node:fs/promises';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESClient } from '@aws-sdk/client-ses';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { S3RawMailStore } from '#adapters/aws/raw-mail-store.ts';
 import { createIntakeRuntime, type AwsClients, type IntakeRuntime } from '#adapters/aws/runtime.ts';
 import { headerFields, sesReceiptEvent, type SesEvent } from '#adapters/aws/ses-event.ts';
-import type { ReportRecord } from '#core/record.ts';
-import type { Emulators } from '#test/helpers/emulators.ts';
+import { sesReceiptFromHeaders } from '#core/classify.ts';
+import { reportKey, type ReportRecord } from '#core/record.ts';
+import { startEmulators, type Emulators } from '#test/helpers/emulators.ts';
 import { loadIntakeConfig, type IntakeConfig } from '../../functions/config.ts';
 
 // Powertools Metrics reads this only from the environment; EMF lines on stdout would bury test output.
@@ -18,6 +20,24 @@ process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 export const INTAKE_ADDRESS = 'reports@intake.localhost';
 export const ACK_FROM = 'acknowledgments@intake.localhost';
 export const RAW_PREFIX = 'raw/wsis-2025/';
+
+/** Emulators for the test file: started once, emptied before each test, stopped at the end. */
+export function useEmulators(): () => Emulators {
+  let emulators: Emulators | undefined;
+  beforeAll(async () => {
+    emulators = await startEmulators();
+  });
+  afterAll(async () => {
+    await emulators?.stop();
+  });
+  beforeEach(async () => {
+    await emulators?.reset();
+  });
+  return () => {
+    if (!emulators) throw new Error('The emulators are not running: call useEmulators() at the top of the test file');
+    return emulators;
+  };
+}
 
 /** The deployment's environment, as the CDK stack sets it, pointed at the emulators. */
 export function intakeEnv(emulators: Emulators): Record<string, string> {
@@ -46,11 +66,6 @@ export async function fixture(name: string): Promise<string> {
   return readFile(new URL(`../fixtures/ses/${name}`, import.meta.url), 'utf8');
 }
 
-/** When SES received the message: the date of the Received header SES put on top. */
-function sesReceiptTime(raw: Uint8Array): Date {
-  const received = headerFields(raw).find((field) => field.name.toLowerCase() === 'received')?.value ?? '';
-  return new Date(received.slice(received.lastIndexOf(';') + 1).trim());
-}
 
 export interface Delivery {
   readonly id: string;
@@ -71,9 +86,12 @@ export async function receive(
   const raw = new Uint8Array(Buffer.from(options.edit ? options.edit(text) : text, 'utf8'));
   await new S3RawMailStore(emulators.clients.s3, emulators.bucketName).put(`${RAW_PREFIX}${options.id}`, raw);
   const headers = headerFields(raw);
+  // When SES received the message: the date of the Received header SES put on top.
+  const receivedAt = sesReceiptFromHeaders(headers.map((h) => ({ key: h.name.toLowerCase(), value: h.value })))?.receivedAt;
+  if (!receivedAt) throw new Error(`${fixtureName} has no Received header from SES`);
   const event = sesReceiptEvent({
     messageId: options.id,
-    receivedAt: sesReceiptTime(raw),
+    receivedAt,
     envelopeFrom: headers.find((h) => h.name.toLowerCase() === 'return-path')?.value.replace(/[<>]/g, '') ?? '',
     recipients: [INTAKE_ADDRESS],
     headers,
@@ -82,18 +100,28 @@ export async function receive(
   return { id: options.id, raw, event };
 }
 
-/** The runtime behind the handlers, with the given clients (e.g. one made to fail) and quiet telemetry. */
+/** The runtime behind the handlers, with the given clients (e.g. one made to fail) and quiet telemetry unless `metrics` is given. */
 export function testRuntime(
   emulators: Emulators,
-  overrides: { readonly clients?: Partial<AwsClients>; readonly config?: Partial<IntakeConfig>; readonly now?: () => Date } = {},
+  overrides: {
+    readonly clients?: Partial<AwsClients>;
+    readonly config?: Partial<IntakeConfig>;
+    readonly now?: () => Date;
+    readonly metrics?: Metrics;
+  } = {},
 ): IntakeRuntime {
   return createIntakeRuntime({
     config: { ...loadIntakeConfig(intakeEnv(emulators)), ...overrides.config },
     clients: { ...emulators.clients, ...overrides.clients },
     logger: new Logger({ serviceName: 'report-intake-test', logLevel: 'SILENT' }),
-    metrics: new Metrics({ namespace: 'ReportIntakeTest', serviceName: 'report-intake-test' }),
+    metrics: overrides.metrics ?? testMetrics(),
     ...(overrides.now ? { now: overrides.now } : {}),
   });
+}
+
+/** Powertools metrics that publish nothing (POWERTOOLS_METRICS_DISABLED above). */
+export function testMetrics(): Metrics {
+  return new Metrics({ namespace: 'ReportIntakeTest', serviceName: 'report-intake-test' });
 }
 
 function documents(emulators: Emulators): DynamoDBDocumentClient {
@@ -102,7 +130,7 @@ function documents(emulators: Emulators): DynamoDBDocumentClient {
 
 export async function storedRecord(emulators: Emulators, id: string): Promise<ReportRecord | undefined> {
   const { Item } = await documents(emulators).send(
-    new GetCommand({ TableName: emulators.tableName, Key: { pk: `REPORT#${id}`, sk: 'REPORT' }, ConsistentRead: true }),
+    new GetCommand({ TableName: emulators.tableName, Key: reportKey(id), ConsistentRead: true }),
   );
   return Item as ReportRecord | undefined;
 }
@@ -114,7 +142,7 @@ export async function allItems(emulators: Emulators): Promise<Record<string, unk
 }
 
 export async function storedReports(emulators: Emulators): Promise<ReportRecord[]> {
-  return (await allItems(emulators)).filter((item) => String(item.pk).startsWith('REPORT#')) as unknown as ReportRecord[];
+  return (await allItems(emulators)).filter((item) => item.pk === reportKey(String(item.id)).pk) as unknown as ReportRecord[];
 }
 
 /**

@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,6 +93,16 @@ class TestStack {
   }
 }
 
+/** Runs `fn` on a fresh stack over `dir`, and stops the stack whatever `fn` does. */
+async function withStack<T>(dir: string, fn: (stack: TestStack) => Promise<T>): Promise<T> {
+  const stack = await TestStack.start(dir);
+  try {
+    return await fn(stack);
+  } finally {
+    await stack.stack.stop();
+  }
+}
+
 function freePorts(dataDir: string): LocalSettings {
   return { ...localSettings({ INTAKE_DATA_DIR: dataDir }), smtpPort: 0, s3Port: 0, dynamodbPort: 0, sesPort: 0 };
 }
@@ -174,8 +185,7 @@ describe('the local stack (npm start)', () => {
 
   it('answers 451, never 250, when the raw message cannot be stored', async () => {
     // An empty bucket can go: s3rver then fails every write, as an S3 outage would.
-    const emptyStack = await TestStack.start(await dataDir());
-    try {
+    await withStack(await dataDir(), async (emptyStack) => {
       await emptyStack.stack.emulators.clients.s3.send(new DeleteBucketCommand({ Bucket: emptyStack.stack.bucketName }));
       const reply = await emptyStack.send(await sample('informe-es-aceptado.eml'), { from: 'biblioteca@bibliotecasur.org.ar' });
       expect(reply).toMatchObject({ accepted: false, code: 451 });
@@ -183,53 +193,78 @@ describe('the local stack (npm start)', () => {
       await emptyStack.stack.emulators.clients.s3.send(new CreateBucketCommand({ Bucket: emptyStack.stack.bucketName }));
       expect(await emptyStack.rawKeys()).toEqual([]);
       expect(emptyStack.lines.filter((line) => /^\d{3} /.test(line)).map((line) => line.slice(0, 4))).toEqual(['451 ']);
-    } finally {
-      await emptyStack.stack.stop();
-    }
+    });
   });
 
   it('finishes what it answered 250 for before it stops, and finds it again after a restart', async () => {
     const dir = await dataDir();
-    const first = await TestStack.start(dir);
     const sender = 'p.raman@maplegrove-library.ca';
-    const reply = await first.send(await sample('report-en-accepted.eml'), { from: sender });
-    const id = idOf(reply);
-    // Stopped at once: the message is still being processed.
-    await first.stack.stop();
-    expect(first.lines.some((line) => line.startsWith(`${id} accepted (en, `))).toBe(true);
+    // Stopped as soon as the 250 is in: the message is still being processed.
+    const first = await withStack(dir, async (stack) => ({ id: idOf(await stack.send(await sample('report-en-accepted.eml'), { from: sender })), lines: stack.lines }));
+    expect(first.lines.some((line) => line.startsWith(`${first.id} accepted (en, `))).toBe(true);
 
-    const second = await TestStack.start(dir);
-    try {
+    await withStack(dir, async (second) => {
       expect(second.stack.reconciled).toMatchObject({ recovered: [], retriedAcks: [], stillPending: [] });
-      expect(await storedRecord(second.stack.emulators, id)).toMatchObject({ status: 'accepted', ack: { status: 'sent' } });
-      expect(await second.rawKeys()).toEqual([`raw/wsis-2025/${id}`]);
+      expect(await storedRecord(second.stack.emulators, first.id)).toMatchObject({ status: 'accepted', ack: { status: 'sent' } });
+      expect(await second.rawKeys()).toEqual([`raw/wsis-2025/${first.id}`]);
       // The start-up reconciliation is over when start resolves: a second acknowledgment would be here.
-      expect(await second.acknowledgmentsOf(id)).toHaveLength(1);
-    } finally {
-      await second.stack.stop();
-    }
+      expect(await second.acknowledgmentsOf(first.id)).toHaveLength(1);
+    });
   });
 
   it('processes at the next start a message whose processing failed after the 250', async () => {
     const dir = await dataDir();
-    const first = await TestStack.start(dir);
     const sender = 'thu.vien@thuvien-haiphong.vn';
-    // Without its table the intake fails after the raw message is stored, as a bug would.
-    await first.stack.emulators.clients.dynamodb.send(new DeleteTableCommand({ TableName: first.stack.tableName }));
-    const reply = await first.send(await sample('bao-cao-vi-chap-nhan.eml'), { from: sender });
-    const id = idOf(reply);
-    expect(await first.processed(id)).toMatchObject({ error: { name: 'ResourceNotFoundException' } });
-    expect(first.lines.some((line) => line.startsWith(`${id} NOT PROCESSED: ResourceNotFoundException`))).toBe(true);
-    await first.stack.stop();
+    const id = await withStack(dir, async (first) => {
+      // Without its table the intake fails after the raw message is stored, as a bug would.
+      await first.stack.emulators.clients.dynamodb.send(new DeleteTableCommand({ TableName: first.stack.tableName }));
+      const failed = idOf(await first.send(await sample('bao-cao-vi-chap-nhan.eml'), { from: sender }));
+      expect(await first.processed(failed)).toMatchObject({ error: { name: 'ResourceNotFoundException' } });
+      expect(first.lines.some((line) => line.startsWith(`${failed} NOT PROCESSED: ResourceNotFoundException`))).toBe(true);
+      return failed;
+    });
 
-    const second = await TestStack.start(dir);
-    try {
+    await withStack(dir, async (second) => {
       expect(second.stack.reconciled?.recovered.map((outcome) => outcome.record.id)).toEqual([id]);
       expect(await storedRecord(second.stack.emulators, id)).toMatchObject({ status: 'accepted', language: 'vi', ack: { status: 'sent' } });
       expect(second.lines).toContain('Reconciled: 1 stored message(s) processed, 0 acknowledgment(s) retried');
-    } finally {
-      await second.stack.stop();
-    }
+    });
+  });
+
+  it('refuses a second stack on the same data directory, even on other ports, and leaves the first running', async () => {
+    const dir = running.stack.dataDir;
+    await expect(startLocalStack({ settings: freePorts(dir), log: () => {} })).rejects.toThrow(
+      new LocalStackError(`The data directory ${dir} is in use by another local stack (process ${process.pid}): stop that one, or set INTAKE_DATA_DIR to another directory`),
+    );
+    expect((await running.send(await sample('report-en-accepted.eml'), { from: 'p.raman@maplegrove-library.ca' })).code).toBe(250);
+  });
+
+  it('takes over the lock a killed stack left behind, and releases it when stopped', async () => {
+    const dir = await dataDir();
+    const lockFile = join(dir, 'local-stack.pid');
+    const gone = spawn(process.execPath, ['-e', '']);
+    await new Promise((resolve) => gone.once('exit', resolve));
+    await writeFile(lockFile, `${gone.pid}\n`);
+
+    await withStack(dir, async (stack) => {
+      expect(await readFile(lockFile, 'utf8')).toBe(`${process.pid}\n`);
+      expect((await stack.send(await sample('report-en-accepted.eml'), { from: 'p.raman@maplegrove-library.ca' })).code).toBe(250);
+    });
+    expect(existsSync(lockFile)).toBe(false);
+  });
+
+  it('lists each acknowledgment sent on its acknowledgments page', async () => {
+    const id = idOf(await running.send(await sample('report-en-accepted.eml'), { from: 'p.raman@maplegrove-library.ca' }));
+    expect(await running.processed(id)).toMatchObject({ outcome: { ack: { status: 'sent' } } });
+    const [ack] = await running.acknowledgmentsOf(id);
+    expect(ack?.subject).toBeTruthy();
+
+    // The page is a script that shows what its /store answers.
+    const page = await fetch(running.stack.acknowledgmentsPage);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('fetch(`/store?since=');
+    const store = (await (await fetch(new URL('/store', running.stack.acknowledgmentsPage))).json()) as { emails: { subject: string }[] };
+    expect(store.emails.map((email) => email.subject)).toContain(ack?.subject);
   });
 
   // issue-s3rver-818: s3rver's continuation tokens use single DES, which OpenSSL 3 refuses, so the
@@ -327,6 +362,10 @@ describe.concurrent('the intake command', () => {
       await until(() => stdout.includes('Ctrl-C stops the stack'));
       expect(stdout).toContain(`smtp://127.0.0.1:${env.INTAKE_SMTP_PORT}`);
       expect(stdout).toContain(`INTAKE_SMTP_PORT=${env.INTAKE_SMTP_PORT} npx intake send samples/report-en-accepted.eml`);
+      // Another terminal reaches this stack's S3, DynamoDB and SES (resend-ack) with the same ports.
+      expect(stdout).toContain(
+        `INTAKE_S3_PORT=${env.INTAKE_S3_PORT} INTAKE_DYNAMODB_PORT=${env.INTAKE_DYNAMODB_PORT} INTAKE_SES_PORT=${env.INTAKE_SES_PORT} npx intake reports list`,
+      );
 
       const transport = smtpTransport({ host: '127.0.0.1', port: Number(env.INTAKE_SMTP_PORT) });
       const id = idOf(await submit(transport, { from: 'p.raman@maplegrove-library.ca', to: [INTAKE_ADDRESS], raw: await sample('report-en-accepted.eml') }));

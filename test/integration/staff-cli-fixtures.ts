@@ -6,14 +6,17 @@
  * check the export with.
  */
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '#adapters/aws/document-client.ts';
 import { loadCallProfile } from '#core/call-profile.ts';
 import { buildReportRecord, isNewer, senderOf, senderPointerKey, type AckState, type ReportRecord } from '#core/record.ts';
-import type { ActionLine, Problem, ReportAnalysis, Status } from '#core/types.ts';
+import { ACTION_LINES, type ActionLine, type Problem, type ReportAnalysis, type Status } from '#core/types.ts';
+import type { Emulators } from '#test/helpers/emulators.ts';
 import { REPORTS } from '#test/fixtures/analysis/reports.ts';
+import type { Target } from '../../functions/cli/reports-target.ts';
 
 export const CALL_ID = 'wsis-2025';
 const profile = loadCallProfile(CALL_ID);
-export const INTAKE_ADDRESS = profile.recipient;
+const INTAKE_ADDRESS = profile.recipient;
 
 /** The hostile senders and subjects every generated set holds. */
 export const SPECIAL = {
@@ -65,7 +68,6 @@ const SUBJECTS: Readonly<Record<string, string>> = {
   pt: 'Contribuição da biblioteca para o relatório da CMSI 2025',
 };
 
-const ALL_LINES: readonly ActionLine[] = ['C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'C8', 'C9', 'C10', 'C11'];
 const FIRST_DAY = Date.parse('2025-08-18T00:00:00Z');
 const WEEKS = 8;
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -100,8 +102,8 @@ export function generateReports(count: number, seed = 2025): GeneratedReports {
     const receivedAt = new Date(FIRST_DAY + Math.floor(next() * WEEKS * 7 * 86_400_000));
     const sample = sender?.sample ?? pick(REPORTS);
     const lines = sample.expected.actionLines.filter(() => next() < 0.6) as ActionLine[];
-    if (next() < 0.2) lines.push(pick(ALL_LINES));
-    const actionLines = [...new Set(lines.length > 0 ? lines : [pick(ALL_LINES)])].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
+    if (next() < 0.2) lines.push(pick(ACTION_LINES));
+    const actionLines = [...new Set(lines.length > 0 ? lines : [pick(ACTION_LINES)])].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
     const wordCount = overrides.status === 'ignored' ? 0 : 60 + Math.floor(next() * (overrides.status === 'accepted' ? 141 : 200));
     const late = receivedAt > profile.deadline;
     const recordId = id();
@@ -168,9 +170,13 @@ export function generateReports(count: number, seed = 2025): GeneratedReports {
       build(status === 'ignored' ? null : sender, { status }, status === 'ignored' ? null : ackFor(next()));
     }
   }
-  // An auto-reply from a sender who also reports: ignored messages never displace a report.
-  const reporter = drafts.find((record) => record.status !== 'ignored' && record.from);
-  if (reporter?.from) build({ address: reporter.from, name: 'Out of office', sample: REPORTS[0] as (typeof REPORTS)[number] }, { status: 'ignored' }, null);
+  // Auto-replies from senders who also report (the second sent one report): ignored messages never displace a report.
+  const reported = drafts.filter((record) => record.status !== 'ignored' && record.from !== null);
+  const [first] = reported;
+  const single = reported.find((record) => record.from !== first?.from && reported.filter((other) => other.from === record.from).length === 1);
+  for (const reporter of [first, single]) {
+    if (reporter?.from) build({ address: reporter.from, name: 'Out of office', sample: REPORTS[0] as (typeof REPORTS)[number] }, { status: 'ignored' }, null);
+  }
 
   const vietnamese = REPORTS.find((r) => r.id === 'vi-national-library') ?? (REPORTS[0] as (typeof REPORTS)[number]);
   build({ address: SPECIAL.escapeSender, name: 'IT desk\u001b]0;pwned\u0007', sample: vietnamese }, { status: 'accepted', subject: SPECIAL.escapeSubject }, { status: 'sent' });
@@ -205,6 +211,22 @@ function link(drafts: ReportRecord[]): GeneratedReports {
     receivedAt: record.receivedAt,
   }));
   return { records, pointers };
+}
+
+/** The emulators' table and bucket as the staff commands see them, for the call CALL_ID. */
+export function targetFor(emulators: Emulators): Target {
+  return {
+    kind: 'local',
+    clients: emulators.clients,
+    doc: documentClient(emulators.clients.dynamodb),
+    tableName: emulators.tableName,
+    bucketName: emulators.bucketName,
+    callId: CALL_ID,
+    recipients: undefined,
+    ackFrom: undefined,
+    // The emulators' clients outlive each command.
+    close: () => {},
+  };
 }
 
 /** Writes the items 25 at a time (BatchWriteItem's maximum), retrying what DynamoDB leaves unprocessed. */

@@ -13,7 +13,10 @@ import { fileURLToPath } from 'node:url';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_STACK_NAME, LOCAL_STACK_DOWN, STACK_OUTPUT_KEYS, documentClient } from '../../functions/cli/reports-target.ts';
+import { LOCAL_STACK_DOWN } from '../../functions/cli/reports-target.ts';
+import { localSettings } from '../../infra/local/settings.ts';
+import { INTAKE_OUTPUTS, STACK_NAMES } from '../../infra/outputs.ts';
+import { documentClient } from '#adapters/aws/document-client.ts';
 import { createTableInput } from '#adapters/aws/table-schema.ts';
 import { startEmulators, unreachableEndpoint, type Emulators } from '#test/helpers/emulators.ts';
 import { generateReports, storeItems, type GeneratedReports } from './staff-cli-fixtures.ts';
@@ -84,18 +87,18 @@ const ids = (stdout: string): string[] =>
 
 /** CloudFormation's DescribeStacks (query protocol, XML), for the stack `ReportIntake` only. */
 function describeStacksResponse(stackName: string): { status: number; body: string } {
-  if (stackName !== DEFAULT_STACK_NAME) {
+  if (stackName !== STACK_NAMES.intake) {
     return {
       status: 400,
       body: `<ErrorResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><Error><Type>Sender</Type><Code>ValidationError</Code><Message>Stack with id ${stackName} does not exist</Message></Error><RequestId>b2c3</RequestId></ErrorResponse>`,
     };
   }
   const outputs: Record<string, string> = {
-    [STACK_OUTPUT_KEYS.tableName]: DEPLOYED_TABLE,
-    [STACK_OUTPUT_KEYS.bucketName]: 'reportintakestorage-rawmail-1x2y3z',
-    [STACK_OUTPUT_KEYS.callId]: 'wsis-2025',
-    [STACK_OUTPUT_KEYS.recipients]: 'reports@example.org',
-    [STACK_OUTPUT_KEYS.ackFrom]: 'reports@example.org',
+    [INTAKE_OUTPUTS.tableName]: DEPLOYED_TABLE,
+    [INTAKE_OUTPUTS.bucketName]: 'reportintakestorage-rawmail-1x2y3z',
+    [INTAKE_OUTPUTS.callId]: 'wsis-2025',
+    [INTAKE_OUTPUTS.recipients]: 'reports@example.org',
+    [INTAKE_OUTPUTS.ackFrom]: 'reports@example.org',
   };
   const members = Object.entries(outputs)
     .map(([key, value]) => `<member><OutputKey>${key}</OutputKey><OutputValue>${value}</OutputValue></member>`)
@@ -108,7 +111,9 @@ function describeStacksResponse(stackName: string): { status: number; body: stri
 
 beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'staff-cli-home-'));
-  emulators = await startEmulators({ tableName: 'report-intake-local', bucketName: 'report-intake-raw-local' });
+  // The local stack's table and bucket, where the command looks for them by default.
+  const { tableName, bucketName } = localSettings({});
+  emulators = await startEmulators({ tableName, bucketName });
   data = generateReports(60);
   const doc = documentClient(emulators.clients.dynamodb);
   await storeItems(doc, emulators.tableName, [...data.records, ...data.pointers]);
@@ -165,12 +170,21 @@ describe('intake reports (the command as staff run it)', () => {
     const listed = await intake(['reports', 'list', '--aws', '--json'], awsEnv());
     expect(listed.stderr).toBe('');
     expect(listed.code).toBe(0);
-    expect(describedStacks).toEqual([DEFAULT_STACK_NAME]);
+    expect(describedStacks).toEqual([STACK_NAMES.intake]);
     expect(ids(listed.stdout)).toEqual(currentIds());
 
     const missing = await intake(['reports', 'list', '--aws', '--stack', 'ReportIntakeStaging'], awsEnv());
     expect(missing.code).toBe(1);
     expect(missing.stderr).toBe('No stack ReportIntakeStaging in us-east-1: deploy it (npx cdk deploy), or name it with --stack, or give --table\n');
+  });
+
+  it('reads the deployed table named with --aws --table, without CloudFormation', async () => {
+    describedStacks.length = 0;
+    const listed = await intake(['reports', 'list', '--aws', '--table', DEPLOYED_TABLE, '--json'], awsEnv());
+    expect(listed.stderr).toBe('');
+    expect(listed.code).toBe(0);
+    expect(ids(listed.stdout)).toEqual(currentIds());
+    expect(describedStacks).toEqual([]);
   });
 
   it('says clearly when AWS credentials or the region are missing', async () => {
@@ -189,18 +203,5 @@ describe('intake reports (the command as staff run it)', () => {
     const usage = await intake(['reports', 'list', '--status', 'approved'], localStackEnv());
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain("error: option '--status <status>' argument 'approved' is invalid");
-  });
-
-  it('names the stack and outputs that the CDK app defines', async () => {
-    const { STACK_NAMES } = await import('../../infra/report-intake.ts');
-    const { INTAKE_OUTPUTS } = await import('../../infra/stacks/intake-stack.ts');
-    expect(DEFAULT_STACK_NAME).toBe(STACK_NAMES.intake);
-    expect(STACK_OUTPUT_KEYS).toEqual({
-      tableName: INTAKE_OUTPUTS.tableName,
-      bucketName: INTAKE_OUTPUTS.bucketName,
-      callId: INTAKE_OUTPUTS.callId,
-      recipients: INTAKE_OUTPUTS.recipients,
-      ackFrom: INTAKE_OUTPUTS.ackFrom,
-    });
   });
 });

@@ -5,10 +5,11 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { displayWidth } from '../../functions/cli/table.ts';
 import { runReportsCli, type StaffIo } from '../../functions/cli/reports.ts';
-import { documentClient, type Target } from '../../functions/cli/reports-target.ts';
+import { documentClient } from '#adapters/aws/document-client.ts';
 import { reportView, type ReportRecord } from '#core/record.ts';
+import { ACTION_LINES } from '#core/types.ts';
 import { startEmulators, type Emulators } from '#test/helpers/emulators.ts';
-import { CALL_ID, SPECIAL, generateReports, parseCsv, storeItems, type GeneratedReports } from './staff-cli-fixtures.ts';
+import { SPECIAL, generateReports, parseCsv, storeItems, targetFor, type GeneratedReports } from './staff-cli-fixtures.ts';
 
 /** The time the commands run at: after every generated report. */
 const NOW = new Date('2025-10-15T12:00:00.000Z');
@@ -29,6 +30,8 @@ let emulators: Emulators;
 let data: GeneratedReports;
 /** DynamoDB operations the commands sent, in order. */
 const operations: string[] = [];
+/** When set, the next DynamoDB request it matches fails with a server error (and it is cleared). */
+let failNext: ((input: unknown) => boolean) | null = null;
 
 class Collector {
   readonly chunks: Buffer[] = [];
@@ -58,18 +61,7 @@ interface Run {
 async function run(argv: string[], options: { tty?: boolean; columns?: number; env?: NodeJS.ProcessEnv; progressEvery?: number } = {}): Promise<Run> {
   const stdout = new Collector(options.tty, options.columns);
   const stderr = new Collector();
-  const target: Target = {
-    kind: 'local',
-    clients: emulators.clients,
-    doc: documentClient(emulators.clients.dynamodb),
-    tableName: emulators.tableName,
-    bucketName: emulators.bucketName,
-    callId: CALL_ID,
-    recipients: undefined,
-    ackFrom: undefined,
-    // The emulators' clients outlive each command.
-    close: () => {},
-  };
+  const target = targetFor(emulators);
   const io: StaffIo = {
     stdout,
     stderr,
@@ -113,6 +105,10 @@ beforeAll(async () => {
   emulators.clients.dynamodb.middlewareStack.add(
     (next, context) => async (args) => {
       operations.push(String(context.commandName));
+      if (failNext?.(args.input)) {
+        failNext = null;
+        throw Object.assign(new Error('We encountered an internal error. Please try again.'), { name: 'InternalServerError' });
+      }
       return next(args);
     },
     { step: 'initialize', name: 'recordOperations' },
@@ -292,7 +288,7 @@ describe('intake reports export', () => {
     expect(rows.map((row) => row.ID)).toEqual(expected.map((record) => record.id));
     for (const [i, row] of rows.entries()) {
       const record = expected[i] as ReportRecord;
-      const marked = ['C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'C8', 'C9', 'C10', 'C11'].filter((line) => row[line] === '1');
+      const marked = ACTION_LINES.filter((line) => row[line] === '1');
       expect(marked).toEqual(record.actionLines);
       expect(row.Words).toBe(String(record.wordCount));
       expect(row.Country).toBe(record.country ?? '');
@@ -304,7 +300,9 @@ describe('intake reports export', () => {
     expect(rows.some((row) => row.Subject === 'Báo cáo đóng góp của thư viện cho WSIS 2025')).toBe(true);
     expect(rows.some((row) => row.Subject === 'مساهمة المكتبة في تقرير القمة العالمية لمجتمع المعلومات 2025')).toBe(true);
     expect(rows.some((row) => row.Subject === '图书馆对2025年信息社会世界峰会报告的贡献')).toBe(true);
-    expect(result.stderr).toMatch(new RegExp(`^Exported ${expected.length} reports \\([\\d.,]+ read capacity units\\)\\.\\n$`));
+    const summary = new RegExp(`^Exported ${expected.length} reports \\(([\\d.,]+) read capacity units\\)\\.\\n$`).exec(result.stderr);
+    expect(summary, result.stderr).not.toBeNull();
+    expect(Number(summary?.[1]?.replaceAll(',', ''))).toBeGreaterThan(0);
   });
 
   it('keeps formulas from running: cells from a message that start with = + - @ get a leading quote', async () => {
@@ -435,6 +433,26 @@ describe('intake reports review, resend-ack and raw (these change the stored rep
     expect(current.map((line) => line.id)).toEqual([newest.id]);
     const all = jsonLines((await run(['list', '--json', '--all', '--from', ignored.from ?? ''])).stdout);
     expect(all.map((line) => line.id).sort()).toEqual([...theirs, ignored].map((r) => r.id).sort());
+  });
+
+  it('completes the linking when a review of an ignored message is repeated after linking failed', async () => {
+    // The second auto-reply from a sender who reports (the test above reviews the first).
+    const [, ignored] = data.records.filter((r) => r.status === 'ignored' && r.from !== null);
+    if (!ignored) throw new Error('the generated reports lack a case this test needs');
+    const theirs = data.records.filter((r) => r.from === ignored.from && r.status !== 'ignored');
+    const newest = [...theirs, ignored].sort(newestFirst)[0] as ReportRecord;
+    const review = ['review', ignored.id, '--status', 'accepted', '--note', 'Sent from a shared mailbox; a real report.'];
+    const currentOfSender = async (): Promise<unknown[]> => jsonLines((await run(['list', '--json', '--from', ignored.from ?? ''])).stdout).map((line) => line.id);
+
+    // The status is written, then the sender's pointer cannot be read: the link is left undone.
+    failNext = (input) => JSON.stringify(input).includes('SENDER#');
+    await expect(run(review)).rejects.toThrow('internal error');
+    expect(failNext).toBeNull();
+    expect((await currentOfSender()).sort()).toEqual([ignored.id, ...theirs.filter(isCurrent).map((r) => r.id)].sort());
+
+    const again = await run(review);
+    expect(again.code).toBe(0);
+    expect(await currentOfSender()).toEqual([newest.id]);
   });
 
   it('refuses a review of an unknown report, or without a note', async () => {

@@ -181,6 +181,17 @@ describe('hostile input', () => {
     expect(mail.subject).toBe('Re: Rapport [2J gnp.exe final');
   });
 
+  it('drops invisible direction marks, zero-width spaces and byte order marks from the subject and the sender name', async () => {
+    const { mail } = await sent(
+      analysis({
+        subject: '\ufeffRapport\u200f\u200e final\u200b',
+        from: { address: 'm.okafor@lagoslibrary.ng.example', name: 'Maria\u200f Okafor\u200c' },
+      }),
+    );
+    expect(mail.subject).toBe('Re: Rapport final');
+    expect(mail.to).toMatchObject({ value: [{ name: 'Maria Okafor' }] });
+  });
+
   it('leaves threading headers out when the Message-ID is not a message id', async () => {
     const { mail, raw } = await sent(
       analysis({ messageId: '<abc@example.org>\r\nX-Injected: yes', references: ['<x@y>\r\nX-Also: yes'], inReplyTo: null }),

@@ -51,7 +51,7 @@ const invocationRecordSchema = z.looseObject({
   requestPayload: z.unknown(),
 });
 
-export type InvocationRecord = z.output<typeof invocationRecordSchema>;
+type InvocationRecord = z.output<typeof invocationRecordSchema>;
 
 /** The invocation record in a parked message's body, or null when the body is not one. */
 export function parseInvocationRecord(body: string): InvocationRecord | null {

@@ -5,7 +5,7 @@
  */
 import { GetCommand, paginateQuery, type DynamoDBDocumentClient, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
-import { reportKey, type ReportRecord } from '#core/record.ts';
+import { callSenderKey, callStatusKey, reportKey, senderOf, type ReportRecord } from '#core/record.ts';
 import type { ActionLine, Status } from '#core/types.ts';
 import { INDEXES } from './table-schema.ts';
 
@@ -133,7 +133,7 @@ function queryInput(tableName: string, query: ReportQuery): QueryCommandInput {
   let partition: string;
   if (query.sender !== undefined) {
     index = INDEXES.bySender;
-    partition = `${query.callId}#${query.sender.toLowerCase()}`;
+    partition = callSenderKey(query.callId, senderOf({ from: query.sender }));
     if (query.status) {
       filters.push('#status = :status');
       names['#status'] = 'status';
@@ -141,7 +141,7 @@ function queryInput(tableName: string, query: ReportQuery): QueryCommandInput {
     }
   } else if (query.status) {
     index = INDEXES.byStatus;
-    partition = `${query.callId}#${query.status}`;
+    partition = callStatusKey(query.callId, query.status);
   } else if (onlyCurrent) {
     // Sparse: holds only the current report of each sender, so nothing superseded is even read.
     index = INDEXES.currentByCall;

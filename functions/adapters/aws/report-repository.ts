@@ -20,7 +20,7 @@ import {
   type AckState,
   type ReportRecord,
 } from '#core/record.ts';
-import { INDEXES } from './table-schema.ts';
+import { EXPIRY_ATTRIBUTE, INDEXES } from './table-schema.ts';
 
 /** `SENDER#<call>#<sender>` / `LATEST`: the sender's current report and the one it displaced. */
 interface SenderPointer {
@@ -143,7 +143,7 @@ export class DynamoReportRepository implements ReportRepository {
     );
     for await (const page of pages) {
       for (const item of (page.Items ?? []) as { id: string; receivedAt: string }[]) {
-        if (item.id !== record.id && isNewer(record, item)) older.add(item.id);
+        if (isNewer(record, item)) older.add(item.id);
       }
     }
     for (const id of older) await this.supersede(id, record.id);
@@ -179,10 +179,10 @@ export class DynamoReportRepository implements ReportRepository {
         new UpdateCommand({
           TableName: this.tableName,
           Key: rateKey(sender, now),
-          UpdateExpression: 'ADD #count :one SET expiresAt = :expiresAt',
+          UpdateExpression: 'ADD #count :one SET #expiresAt = :expiresAt',
           ConditionExpression: 'attribute_not_exists(#count) OR #count < :max',
-          ExpressionAttributeNames: { '#count': 'count' },
-          // Epoch seconds a day after the hour: a TTL on `expiresAt` may clean the counters up.
+          ExpressionAttributeNames: { '#count': 'count', '#expiresAt': EXPIRY_ATTRIBUTE },
+          // A day after the hour, the table's TTL deletes the counter.
           ExpressionAttributeValues: { ':one': 1, ':max': max, ':expiresAt': hourEnd + 86_400 },
         }),
       );

@@ -4,25 +4,25 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { reportKey, type HistoryEntry, type ReportRecord } from '#core/record.ts';
+import type { ReportRepository } from '#core/intake.ts';
+import { callStatusKey, linksResubmissions, reportKey, type HistoryEntry, type ReportRecord } from '#core/record.ts';
 import type { Status } from '#core/types.ts';
+import { INDEXES, TABLE_KEYS } from './table-schema.ts';
 
 export type ReviewStatus = Extract<Status, 'accepted' | 'needs_revision'>;
 
 export interface Review {
-  readonly id: string;
-  /** The report's call: `callStatus` (the byStatus index) is `<callId>#<status>`. */
-  readonly callId: string;
   readonly status: ReviewStatus;
   readonly note: string;
   readonly by: string;
   readonly at: Date;
-  /**
-   * Put the report back among its sender's reports (`currentCall`), as intake does for every
-   * submission: for a message that was ignored (a false spam or authentication verdict) and is now
-   * judged a report. The caller then links it with its sender's other reports.
-   */
-  readonly makeCurrent?: boolean;
+}
+
+/** Where reviews are written, and the intake's linking of a sender's reports. */
+export interface ReviewStore {
+  readonly doc: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly repository: Pick<ReportRepository, 'linkResubmission'>;
 }
 
 export class ReportNotFoundError extends Error {
@@ -36,33 +36,47 @@ export class ReportNotFoundError extends Error {
 }
 
 /**
+ * Records `review` of `record`. A message judged not a submission (a false spam or authentication
+ * verdict) that staff now call one becomes its sender's current report, as intake makes every
+ * submission, and is linked with the sender's other reports. Linking is idempotent and runs for
+ * every current report reviewed, so repeating a review whose linking failed completes it.
+ */
+export async function reviewReport(store: ReviewStore, record: ReportRecord, review: Review): Promise<ReportRecord> {
+  const makeCurrent = linksResubmissions({ status: review.status, from: record.from }) && record.currentCall === undefined && !record.supersededBy;
+  const reviewed = await recordReview(store, record, review, makeCurrent);
+  if (reviewed.currentCall !== undefined) await store.repository.linkResubmission(reviewed);
+  return reviewed;
+}
+
+/**
  * Sets the status and appends the review to the history in one conditional UpdateItem: two staff
  * reviewing at once both land in the history (list_append is applied on the stored list), and a
- * review never creates a stub item for an id that does not exist.
+ * review never creates a stub item for an id that does not exist. `makeCurrent` puts the report
+ * among its sender's current ones (`currentCall`).
  */
-export async function recordReview(doc: DynamoDBDocumentClient, tableName: string, review: Review): Promise<ReportRecord> {
+async function recordReview({ doc, tableName }: ReviewStore, record: ReportRecord, review: Review, makeCurrent: boolean): Promise<ReportRecord> {
   const entry: HistoryEntry = { at: review.at.toISOString(), by: review.by, status: review.status, note: review.note };
   try {
     const result = await doc.send(
       new UpdateCommand({
         TableName: tableName,
-        Key: reportKey(review.id),
+        Key: reportKey(record.id),
         UpdateExpression: `SET #status = :status, #callStatus = :callStatus, #history = list_append(if_not_exists(#history, :none), :entry)${
-          review.makeCurrent ? ', #currentCall = :callId' : ''
+          makeCurrent ? ', #currentCall = :callId' : ''
         }`,
         ConditionExpression: 'attribute_exists(#pk) AND #callId = :callId',
         ExpressionAttributeNames: {
-          '#pk': 'pk',
+          '#pk': TABLE_KEYS.partitionKey,
           '#status': 'status',
-          '#callStatus': 'callStatus',
-          '#callId': 'callId',
+          '#callStatus': INDEXES.byStatus.partitionKey,
+          '#callId': INDEXES.byCall.partitionKey,
           '#history': 'history',
-          ...(review.makeCurrent ? { '#currentCall': 'currentCall' } : {}),
+          ...(makeCurrent ? { '#currentCall': INDEXES.currentByCall.partitionKey } : {}),
         },
         ExpressionAttributeValues: {
           ':status': review.status,
-          ':callStatus': `${review.callId}#${review.status}`,
-          ':callId': review.callId,
+          ':callStatus': callStatusKey(record.callId, review.status),
+          ':callId': record.callId,
           ':entry': [entry],
           ':none': [],
         },
@@ -71,7 +85,7 @@ export async function recordReview(doc: DynamoDBDocumentClient, tableName: strin
     );
     return result.Attributes as ReportRecord;
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) throw new ReportNotFoundError(review.id, { cause: error });
+    if (error instanceof ConditionalCheckFailedException) throw new ReportNotFoundError(record.id, { cause: error });
     throw error;
   }
 }

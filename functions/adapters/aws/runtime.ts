@@ -9,6 +9,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SESClient } from '@aws-sdk/client-ses';
 import { loadCallProfile } from '#core/call-profile.ts';
 import {
+  ACK_LEASE_MS,
   AcknowledgmentPendingError,
   reconcile,
   runIntake,
@@ -35,11 +36,14 @@ export interface RuntimeOptions {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly now?: () => Date;
-  readonly ackLeaseMs?: number;
 }
 
 /** Metric names (namespace from POWERTOOLS_METRICS_NAMESPACE): new records by status, and sends that failed. */
-export const METRIC_NAMES = ['accepted', 'needs_revision', 'ignored', 'acknowledgmentFailures'] as const;
+type MetricName = 'accepted' | 'needs_revision' | 'ignored' | 'acknowledgmentFailures';
+
+function count(metrics: Metrics, name: MetricName, value = 1): void {
+  metrics.addMetric(name, MetricUnit.Count, value);
+}
 
 export interface RedriveSummary {
   /** Parked events processed and removed from the queue. */
@@ -62,15 +66,22 @@ export interface IntakeRuntime {
 
 const MINUTE = 60_000;
 
-/**
- * Request timeout for the SES client: a send must end well within the acknowledgment lease
- * (DEFAULT_ACK_LEASE_MS, 2 minutes), so that no other attempt claims it while it may still go out.
- */
-export const SES_SEND_TIMEOUT_MS = 30_000;
+/** Attempts of one SES send, the SDK's retries included. */
+export const SES_MAX_ATTEMPTS = 3;
 
-export function createIntakeRuntime(options: RuntimeOptions): IntakeRuntime {
-  const { config, clients, logger, metrics } = options;
-  const deps: IntakeDeps = {
+/**
+ * Request timeout for the SES client: all attempts of a send together end at least 30 s (backoff,
+ * the rate count, the settle write) before the acknowledgment lease does (ACK_LEASE_MS, 2 minutes
+ * = 3 × 30 s + 30 s), so that no other attempt claims the send while it may still go out.
+ */
+export const SES_SEND_TIMEOUT_MS = (ACK_LEASE_MS - 30_000) / SES_MAX_ATTEMPTS;
+
+/**
+ * The intake's ports over AWS clients, for the configured call. The call profile's recipient
+ * becomes the first intake address: the one acknowledgments tell senders to write to.
+ */
+export function intakeDeps(config: IntakeConfig, clients: AwsClients, options: { now?: () => Date } = {}): IntakeDeps {
+  return {
     rawMail: new S3RawMailStore(clients.s3, config.bucketName),
     repository: new DynamoReportRepository(clients.dynamodb, config.tableName),
     mailSender: new SesMailSender(clients.ses),
@@ -78,8 +89,17 @@ export function createIntakeRuntime(options: RuntimeOptions): IntakeRuntime {
     intakeAddresses: config.recipients,
     ackFrom: config.ackFrom,
     ackMaxPerSenderPerHour: config.ackMaxPerSenderPerHour,
-    ...(options.ackLeaseMs === undefined ? {} : { ackLeaseMs: options.ackLeaseMs }),
     ...(options.now ? { now: options.now } : {}),
+  };
+}
+
+export function createIntakeRuntime(options: RuntimeOptions): IntakeRuntime {
+  const { config, clients, logger, metrics } = options;
+  // Each stored report is counted by its status once, even when its acknowledgment fails and the
+  // retry finds the record already there.
+  const deps: IntakeDeps = {
+    ...intakeDeps(config, clients, options.now ? { now: options.now } : {}),
+    onStored: (record) => count(metrics, record.status),
   };
 
   const handleSesEvent = async (input: unknown): Promise<IntakeOutcome[]> => {
@@ -90,8 +110,7 @@ export function createIntakeRuntime(options: RuntimeOptions): IntakeRuntime {
       logger.setCorrelationId(request.id);
       try {
         const outcome = await runIntake(request, deps);
-        if (outcome.created) metrics.addMetric(outcome.record.status, MetricUnit.Count, 1);
-        if (outcome.ack.status === 'failed') metrics.addMetric('acknowledgmentFailures', MetricUnit.Count, 1);
+        if (outcome.ack.status === 'failed') count(metrics, 'acknowledgmentFailures');
         logger.info(outcome.created ? 'Report stored' : 'Report already stored', {
           reportId: request.id,
           status: outcome.record.status,
@@ -100,7 +119,7 @@ export function createIntakeRuntime(options: RuntimeOptions): IntakeRuntime {
         outcomes.push(outcome);
       } catch (error) {
         if (error instanceof AcknowledgmentPendingError) {
-          metrics.addMetric('acknowledgmentFailures', MetricUnit.Count, 1);
+          count(metrics, 'acknowledgmentFailures');
           logger.warn('Report stored, acknowledgment not sent yet; failing the invocation so that it is retried', { reportId: request.id, error });
         } else {
           logger.error('Intake failed; failing the invocation so that it is retried', { reportId: request.id, error });
@@ -122,8 +141,7 @@ export function createIntakeRuntime(options: RuntimeOptions): IntakeRuntime {
         minAgeMs: overrides.minAgeMs ?? 15 * MINUTE,
         ackRetryWindowMs: overrides.ackRetryWindowMs ?? 7 * 24 * 60 * MINUTE,
       });
-      for (const outcome of summary.recovered) metrics.addMetric(outcome.record.status, MetricUnit.Count, 1);
-      if (summary.stillPending.length > 0) metrics.addMetric('acknowledgmentFailures', MetricUnit.Count, summary.stillPending.length);
+      if (summary.stillPending.length > 0) count(metrics, 'acknowledgmentFailures', summary.stillPending.length);
       if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
       logger.info('Reconciled raw mail', {
         scanned: summary.scanned,

@@ -18,6 +18,12 @@ export const INDEXES = {
 
 export type IndexName = keyof typeof INDEXES;
 
+/**
+ * Epoch seconds after which DynamoDB's TTL deletes an item: set on the acknowledgment rate counters
+ * only. TTL is a deployed-table setting (the local emulator has none, and needs none).
+ */
+export const EXPIRY_ATTRIBUTE = 'expiresAt';
+
 /** CreateTable input (on-demand billing) for emulators and the local stack. */
 export function createTableInput(tableName: string): CreateTableCommandInput {
   const indexes = Object.values(INDEXES);

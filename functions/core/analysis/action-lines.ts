@@ -13,10 +13,8 @@
  * glued to other letters or digits ("C30", "AC3", "C3PO", "EC3V") is not one. A range written with
  * a dash or "to" between two codes ("C3–C5", "C1 to C11") stands for every line in it.
  */
-import type { ActionLine } from '#core/types.ts';
+import { ACTION_LINES, type ActionLine } from '#core/types.ts';
 import { compileFolded, compileKeywordSets, foldForMatching, startsInsideWord } from './fold.ts';
-
-const ALL_LINES: readonly ActionLine[] = ['C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'C8', 'C9', 'C10', 'C11'];
 
 // A Latin or Cyrillic C not glued to a preceding Latin/Cyrillic/Greek letter or digit (a Chinese
 // or Arabic character before it is fine: "行动方针C3"), a number 1–11 not followed by another
@@ -195,10 +193,10 @@ const NAMES: Readonly<Record<ActionLine, readonly string[]>> = {
   ],
 };
 
-const findNames = compileKeywordSets(ALL_LINES.map((line) => NAMES[line]));
+const findNames = compileKeywordSets(ACTION_LINES.map((line) => NAMES[line]));
 
 function lineOf(number: number): ActionLine | undefined {
-  return ALL_LINES[number - 1];
+  return ACTION_LINES[number - 1];
 }
 
 function addRange(found: Set<ActionLine>, from: number, to: number): void {
@@ -228,9 +226,9 @@ export function findActionLines(text: string): ActionLine[] {
   }
 
   for (const index of findNames(folded)) {
-    const line = ALL_LINES[index];
+    const line = ACTION_LINES[index];
     if (line) found.add(line);
   }
 
-  return ALL_LINES.filter((line) => found.has(line));
+  return ACTION_LINES.filter((line) => found.has(line));
 }
